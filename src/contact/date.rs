@@ -1,0 +1,113 @@
+//! Dates of birth: RFC 3339 `full-date`.
+
+use std::borrow::Cow;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::{ValidationError, ViolationKind};
+
+const FULL_DATE: &str = "a real calendar date written YYYY-MM-DD";
+
+/// A date of birth: exactly `YYYY-MM-DD`, a real calendar day.
+///
+/// ```
+/// use rebilly_customer::DateOfBirth;
+/// assert!(DateOfBirth::parse("2024-02-29").is_ok());
+/// assert!(DateOfBirth::parse("2023-02-29").is_err());
+/// assert!(DateOfBirth::parse("2024-2-9").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateOfBirth(NaiveDate);
+
+impl DateOfBirth {
+    /// Parses `YYYY-MM-DD`.
+    ///
+    /// # Errors
+    /// `invalid_date` for any other shape or a day that does not exist.
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        parse_full_date(text).map(DateOfBirth).ok_or_else(|| {
+            ValidationError::single(ViolationKind::InvalidDate {
+                expected: FULL_DATE,
+            })
+        })
+    }
+
+    /// The date.
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+
+    /// Builds from a date whose year has four digits (0 to 9999).
+    ///
+    /// # Errors
+    /// `invalid_date` when the year cannot be written as `YYYY`.
+    pub fn from_date(date: NaiveDate) -> Result<Self, ValidationError> {
+        if (0..=9999).contains(&date.year()) {
+            Ok(DateOfBirth(date))
+        } else {
+            Err(ValidationError::single(ViolationKind::InvalidDate {
+                expected: FULL_DATE,
+            }))
+        }
+    }
+
+    fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
+        Self::parse(&text)
+    }
+}
+
+/// `YYYY-MM-DD` with every digit present and the day real.
+fn parse_full_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+impl std::fmt::Display for DateOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl std::str::FromStr for DateOfBirth {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+impl TryFrom<&str> for DateOfBirth {
+    type Error = ValidationError;
+    fn try_from(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+impl serde::Serialize for DateOfBirth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <Cow<'de, str>>::deserialize(deserializer)?;
+        Self::parse_cow(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl crate::de::ParseText for DateOfBirth {
+    fn parse_text(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}

@@ -1,0 +1,223 @@
+//! The email and phone lists of a contact, with the at-most-one-primary rule.
+
+use serde::de::{MapAccess, SeqAccess};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::contact::{EmailAddress, Label, PhoneNumber};
+use crate::de::{self, Bool, Collector, Got, ParseText, Shape, Text};
+use crate::error::{ValidationError, ViolationKind};
+
+/// One item of an email or phone list: a label, a value and whether it is the primary one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListItem<V> {
+    label: Label,
+    value: V,
+    primary: bool,
+}
+
+/// An item of `primaryAddress.emails`.
+pub type ContactEmail = ListItem<EmailAddress>;
+/// An item of `primaryAddress.phoneNumbers`.
+pub type ContactPhone = ListItem<PhoneNumber>;
+
+impl<V> ListItem<V> {
+    /// An item; every part is already valid, so this cannot fail.
+    pub fn new(label: Label, value: V, primary: bool) -> Self {
+        ListItem {
+            label,
+            value,
+            primary,
+        }
+    }
+
+    /// The label.
+    pub fn label(&self) -> &Label {
+        &self.label
+    }
+
+    /// The value.
+    pub fn value(&self) -> &V {
+        &self.value
+    }
+
+    /// Whether this is the primary item. An absent `primary` means false.
+    pub fn is_primary(&self) -> bool {
+        self.primary
+    }
+}
+
+impl<V: AsRef<str>> Serialize for ListItem<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut item = serializer.serialize_struct("ListItem", 3)?;
+        item.serialize_field("label", self.label.as_str())?;
+        item.serialize_field("value", self.value.as_ref())?;
+        item.serialize_field("primary", &self.primary)?;
+        item.end()
+    }
+}
+
+impl<'de, V: ParseText> Deserialize<'de> for ListItem<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, ItemShape::<V>::new())
+    }
+}
+
+/// A list of items of which at most one is primary (deviation: the schema does not say; two
+/// primaries make the customer's `email` ambiguous).
+///
+/// ```
+/// use rebilly_customer::{ContactEmail, EmailAddress, Label, PrimaryList};
+/// let item = |primary| ContactEmail::new(
+///     Label::from_static("main"), EmailAddress::from_static("a@example.com"), primary);
+/// assert!(PrimaryList::new(vec![item(true), item(false)]).is_ok());
+/// let err = PrimaryList::new(vec![item(true), item(true)]).unwrap_err();
+/// assert_eq!(err.violations()[0].code().as_str(), "multiple_primary");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PrimaryList<V>(Vec<ListItem<V>>);
+
+impl<V> Default for PrimaryList<V> {
+    fn default() -> Self {
+        PrimaryList(Vec::new())
+    }
+}
+
+impl<V> PrimaryList<V> {
+    /// A list, if at most one item is primary.
+    ///
+    /// # Errors
+    /// `multiple_primary` at the root when two or more items are primary.
+    pub fn new(items: Vec<ListItem<V>>) -> Result<Self, ValidationError> {
+        let count = items.iter().filter(|item| item.primary).count();
+        if count > 1 {
+            return Err(ValidationError::single(ViolationKind::MultiplePrimary {
+                count,
+            }));
+        }
+        Ok(PrimaryList(items))
+    }
+
+    /// The items, in order.
+    pub fn items(&self) -> &[ListItem<V>] {
+        &self.0
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The primary item, if any.
+    pub fn primary(&self) -> Option<&ListItem<V>> {
+        self.0.iter().find(|item| item.primary)
+    }
+
+    /// The primary item, else the first.
+    pub fn preferred(&self) -> Option<&ListItem<V>> {
+        self.primary().or_else(|| self.0.first())
+    }
+}
+
+impl<V: AsRef<str>> Serialize for PrimaryList<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, V: ParseText> Deserialize<'de> for PrimaryList<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, ListShape::<V>::new())
+    }
+}
+
+/// Reads one list item: `label` and `value` required and non-null, `primary` an optional
+/// non-null boolean.
+pub(crate) struct ItemShape<V>(std::marker::PhantomData<fn() -> V>);
+
+impl<V> ItemShape<V> {
+    pub(crate) const fn new() -> Self {
+        ItemShape(std::marker::PhantomData)
+    }
+}
+
+impl<V> Clone for ItemShape<V> {
+    fn clone(&self) -> Self {
+        ItemShape::new()
+    }
+}
+
+impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
+    type Out = ListItem<V>;
+    const EXPECTED: &'static str = "an object";
+
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<Self::Out>, A::Error> {
+        let mark = c.mark();
+        let (mut label, mut value, mut primary) = (None, None, Some(false));
+        let (mut has_label, mut has_value) = (false, false);
+        de::members(c, map, |c, key, map| {
+            match key {
+                "label" => {
+                    has_label = true;
+                    label = c.member(map, "label", Text::<Label>::new(), false)?.value();
+                }
+                "value" => {
+                    has_value = true;
+                    value = c.member(map, "value", Text::<V>::new(), false)?.value();
+                }
+                "primary" => primary = c.member(map, "primary", Bool, false)?.value(),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        if !has_label {
+            c.report_at("label", ViolationKind::Required);
+        }
+        if !has_value {
+            c.report_at("value", ViolationKind::Required);
+        }
+        match (label, value, primary) {
+            (Some(label), Some(value), Some(primary)) if c.clean_since(mark) => {
+                Ok(Got::Value(ListItem::new(label, value, primary)))
+            }
+            _ => Ok(Got::Invalid),
+        }
+    }
+}
+
+/// Reads a whole list; two primaries are one violation on the list itself.
+pub(crate) struct ListShape<V>(std::marker::PhantomData<fn() -> V>);
+
+impl<V> ListShape<V> {
+    pub(crate) const fn new() -> Self {
+        ListShape(std::marker::PhantomData)
+    }
+}
+
+impl<'de, V: ParseText> Shape<'de> for ListShape<V> {
+    type Out = PrimaryList<V>;
+    const EXPECTED: &'static str = "an array";
+
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<Self::Out>, A::Error> {
+        let got = de::items(c, seq, ItemShape::<V>::new())?;
+        let total = got.len();
+        let items: Vec<ListItem<V>> = got.into_iter().filter_map(Got::value).collect();
+        let valid = items.len() == total;
+        match PrimaryList::new(items) {
+            Ok(list) if valid => Ok(Got::Value(list)),
+            Ok(_) => Ok(Got::Invalid),
+            Err(error) => {
+                c.absorb(error);
+                Ok(Got::Invalid)
+            }
+        }
+    }
+}

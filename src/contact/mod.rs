@@ -1,0 +1,253 @@
+//! The contact (`primaryAddress`): its members, its lists, its merge patch and its hash.
+
+mod date;
+mod email;
+mod hash;
+mod list;
+mod text_fields;
+
+use serde::de::MapAccess;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use date::DateOfBirth;
+pub use email::{EMAIL_MAX, EmailAddress};
+pub use list::{ContactEmail, ContactPhone, ListItem, PrimaryList};
+pub use text_fields::{
+    AddressLine, City, ContactName, JobTitle, Label, Organization, PhoneNumber, PostalCode, Region,
+};
+
+use crate::codes::CountryCode;
+use crate::de::{self, Collector, Got, Shape, Skip, Text};
+use crate::patch::Patch;
+
+/// Declares the contact's scalar members once: the stored struct, the patch struct, the reader,
+/// the merge, the renderer and the accessors all come from this one list.
+macro_rules! contact_members {
+    ($( $field:ident / $setter:ident : $ty:ty = $json:literal ),* $(,)?) => {
+        /// A contact: the customer's `primaryAddress`. Every member is optional; the email and
+        /// phone lists have at most one primary item each.
+        ///
+        /// ```
+        /// use rebilly_customer::Contact;
+        /// let contact: Contact = serde_json::from_str(
+        ///     r#"{"firstName": "Zoë", "emails": [{"label": "main", "value": "zoe@Example.com"}]}"#,
+        /// ).unwrap();
+        /// assert_eq!(contact.first_name().unwrap().as_str(), "Zoë");
+        /// assert_eq!(contact.emails().items()[0].value().as_str(), "zoe@example.com");
+        /// assert_eq!(contact.hash().len(), 40);
+        /// ```
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Contact {
+            $( $field: Option<$ty>, )*
+            phone_numbers: PrimaryList<PhoneNumber>,
+            emails: PrimaryList<EmailAddress>,
+        }
+
+        /// A merge patch for a contact, as read from a request's `primaryAddress`: each scalar
+        /// member absent, `null` or a value; each list absent or a whole new list.
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct ContactPatch {
+            $( $field: Patch<$ty>, )*
+            phone_numbers: Option<PrimaryList<PhoneNumber>>,
+            emails: Option<PrimaryList<EmailAddress>>,
+        }
+
+        impl Contact {
+            $(
+                #[doc = concat!("`", $json, "`, if set.")]
+                pub fn $field(&self) -> Option<&$ty> {
+                    self.$field.as_ref()
+                }
+            )*
+
+            $(
+                #[doc = concat!("Sets or clears `", $json, "`.")]
+                pub fn $setter(&mut self, value: Option<$ty>) {
+                    self.$field = value;
+                }
+            )*
+
+            /// Sets or clears scalar members through a patch, and replaces the lists it carries:
+            /// RFC 7396 on the contact.
+            pub fn apply_patch(&mut self, patch: ContactPatch) {
+                $( self.$field = patch.$field.apply(self.$field.take()); )*
+                if let Some(list) = patch.phone_numbers {
+                    self.phone_numbers = list;
+                }
+                if let Some(list) = patch.emails {
+                    self.emails = list;
+                }
+            }
+
+            /// The JSON names of the members that differ between two contacts, in schema order.
+            pub fn changed_members(&self, other: &Contact) -> Vec<&'static str> {
+                let mut changed = Vec::new();
+                $( if self.$field != other.$field { changed.push($json); } )*
+                if self.phone_numbers != other.phone_numbers {
+                    changed.push("phoneNumbers");
+                }
+                if self.emails != other.emails {
+                    changed.push("emails");
+                }
+                changed
+            }
+
+            /// The string members that are set, as `(JSON name, stored text)`, in schema order.
+            pub(crate) fn text_members(&self) -> Vec<(&'static str, String)> {
+                let mut members = Vec::new();
+                $( if let Some(value) = &self.$field { members.push(($json, value.to_string())); } )*
+                members
+            }
+        }
+
+        impl ContactPatch {
+            $(
+                #[doc = concat!("Sets what the patch does to `", $json, "`.")]
+                pub fn $setter(&mut self, value: Patch<$ty>) {
+                    self.$field = value;
+                }
+            )*
+
+            $(
+                #[doc = concat!("What the patch does to `", $json, "`.")]
+                pub fn $field(&self) -> &Patch<$ty> {
+                    &self.$field
+                }
+            )*
+        }
+
+        impl Serialize for Contact {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = serializer.serialize_struct("Contact", 16)?;
+                $( object.serialize_field($json, &self.$field)?; )*
+                object.serialize_field("phoneNumbers", &self.phone_numbers)?;
+                object.serialize_field("emails", &self.emails)?;
+                object.serialize_field("hash", &self.hash())?;
+                object.end()
+            }
+        }
+
+        impl<'de> Shape<'de> for ContactShape {
+            type Out = ContactPatch;
+            const EXPECTED: &'static str = "an object";
+
+            fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<ContactPatch>, A::Error> {
+                let mark = c.mark();
+                let mut patch = ContactPatch::default();
+                de::members(c, map, |c, key, map| {
+                    match key {
+                        $( $json => patch.$field = Patch::from_got(c.member(map, $json, Text::<$ty>::new(), true)?), )*
+                        "phoneNumbers" => {
+                            patch.phone_numbers = c.member(map, "phoneNumbers", list::ListShape::new(), false)?.value();
+                        }
+                        "emails" => {
+                            patch.emails = c.member(map, "emails", list::ListShape::new(), false)?.value();
+                        }
+                        // Read-only: recomputed from the other members.
+                        "hash" => {
+                            map.next_value_seed(de::Seed::new(c, Skip, true))?;
+                        }
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                Ok(if c.clean_since(mark) { Got::Value(patch) } else { Got::Invalid })
+            }
+        }
+    };
+}
+
+contact_members! {
+    first_name / set_first_name: ContactName = "firstName",
+    last_name / set_last_name: ContactName = "lastName",
+    organization / set_organization: Organization = "organization",
+    address / set_address: AddressLine = "address",
+    address2 / set_address2: AddressLine = "address2",
+    city / set_city: City = "city",
+    region / set_region: Region = "region",
+    country / set_country: CountryCode = "country",
+    postal_code / set_postal_code: PostalCode = "postalCode",
+    dob / set_dob: DateOfBirth = "dob",
+    job_title / set_job_title: JobTitle = "jobTitle",
+}
+
+/// Reads a contact object into a [`ContactPatch`].
+pub(crate) struct ContactShape;
+
+impl Contact {
+    /// An empty contact: every member unset.
+    pub fn new() -> Self {
+        Contact::default()
+    }
+
+    /// The phone numbers.
+    pub fn phone_numbers(&self) -> &PrimaryList<PhoneNumber> {
+        &self.phone_numbers
+    }
+
+    /// The email addresses.
+    pub fn emails(&self) -> &PrimaryList<EmailAddress> {
+        &self.emails
+    }
+
+    /// Replaces the phone numbers.
+    pub fn set_phone_numbers(&mut self, list: PrimaryList<PhoneNumber>) {
+        self.phone_numbers = list;
+    }
+
+    /// Replaces the email addresses.
+    pub fn set_emails(&mut self, list: PrimaryList<EmailAddress>) {
+        self.emails = list;
+    }
+
+    /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (SPEC
+    /// section 4), 40 lowercase hex digits.
+    pub fn hash(&self) -> String {
+        hash::contact_hash(self)
+    }
+}
+
+impl ContactPatch {
+    /// The new phone list, if the patch replaces it.
+    pub fn phone_numbers(&self) -> Option<&PrimaryList<PhoneNumber>> {
+        self.phone_numbers.as_ref()
+    }
+
+    /// The new email list, if the patch replaces it.
+    pub fn emails(&self) -> Option<&PrimaryList<EmailAddress>> {
+        self.emails.as_ref()
+    }
+
+    /// Makes the patch replace the phone list (`None`: keep it).
+    pub fn set_phone_numbers(&mut self, list: Option<PrimaryList<PhoneNumber>>) {
+        self.phone_numbers = list;
+    }
+
+    /// Makes the patch replace the email list (`None`: keep it).
+    pub fn set_emails(&mut self, list: Option<PrimaryList<EmailAddress>>) {
+        self.emails = list;
+    }
+}
+
+impl From<ContactPatch> for Contact {
+    fn from(patch: ContactPatch) -> Self {
+        let mut contact = Contact::default();
+        contact.apply_patch(patch);
+        contact
+    }
+}
+
+/// Reads the resource form; `null` and absent members are unset, `hash` is ignored (derived).
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, ContactShape).map(Contact::from)
+    }
+}
+
+/// Reads a request's `primaryAddress` with every rule applied.
+impl<'de> Deserialize<'de> for ContactPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, ContactShape)
+    }
+}

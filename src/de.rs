@@ -1,0 +1,504 @@
+//! The one pass that reads JSON into validated values while collecting *every* violation.
+//!
+//! serde's derive stops at the first error; the contract wants all of them, in document order,
+//! with their paths. So each composite value is read by a [`Shape`] driven through a serde
+//! visitor: a wrong type or a broken rule is recorded in the [`Collector`] and the walk goes on.
+//! Only what makes the bytes malformed (bad JSON, a repeated member name) stops it, as a
+//! deserializer error that becomes the 400. No `serde_json::Value` is built first.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
+
+use crate::error::{FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
+
+/// A string value type with one parsing door; implemented by every text type.
+pub(crate) trait ParseText: Sized {
+    /// Parses (NFC first) and checks every rule.
+    fn parse_text(text: &str) -> Result<Self, ValidationError>;
+}
+
+/// The deserializer error for a member name that appears twice in one object.
+pub(crate) const DUPLICATE_MEMBER: &str = "duplicate member name in an object";
+
+/// Where the walk is, and what it has found wrong so far.
+pub(crate) struct Collector {
+    path: Vec<PathSegment>,
+    violations: Vec<Violation>,
+    /// Drop unknown members instead of reporting them.
+    pub(crate) ignore_unknown: bool,
+}
+
+impl Collector {
+    pub(crate) fn new(ignore_unknown: bool) -> Self {
+        Collector {
+            path: Vec::new(),
+            violations: Vec::new(),
+            ignore_unknown,
+        }
+    }
+
+    fn here(&self) -> FieldPath {
+        FieldPath::from_segments(self.path.clone())
+    }
+
+    /// Records a violation at the current path.
+    pub(crate) fn report(&mut self, kind: ViolationKind) {
+        let path = self.here();
+        self.violations.push(Violation::new(path, kind));
+    }
+
+    /// Records a violation at a member of the current path.
+    pub(crate) fn report_at(&mut self, segment: impl Into<PathSegment>, kind: ViolationKind) {
+        let path = self.here().join(segment);
+        self.violations.push(Violation::new(path, kind));
+    }
+
+    /// Records the violations of a value parsed at the current path.
+    pub(crate) fn absorb(&mut self, error: ValidationError) {
+        for violation in error {
+            let violation = violation.prefixed(&self.path);
+            self.violations.push(violation);
+        }
+    }
+
+    /// A count to compare with later: did a part of the walk add violations?
+    pub(crate) fn mark(&self) -> usize {
+        self.violations.len()
+    }
+
+    pub(crate) fn clean_since(&self, mark: usize) -> bool {
+        self.violations.len() == mark
+    }
+
+    pub(crate) fn enter(&mut self, segment: impl Into<PathSegment>) {
+        self.path.push(segment.into());
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.path.pop();
+    }
+
+    /// Reads the value of member `key` with `shape`.
+    pub(crate) fn member<'de, A, S>(
+        &mut self,
+        map: &mut A,
+        key: &'static str,
+        shape: S,
+        nullable: bool,
+    ) -> Result<Got<S::Out>, A::Error>
+    where
+        A: MapAccess<'de>,
+        S: Shape<'de>,
+    {
+        self.enter(key);
+        let got = map.next_value_seed(Seed::new(self, shape, nullable))?;
+        self.leave();
+        Ok(got)
+    }
+}
+
+/// What reading one value gave.
+pub(crate) enum Got<T> {
+    /// `null`, where allowed.
+    Null,
+    /// A valid value.
+    Value(T),
+    /// Something wrong, already reported.
+    Invalid,
+    /// The JSON type was wrong; the driver reports it and turns it into `Invalid`.
+    Mismatch,
+}
+
+impl<T> Got<T> {
+    pub(crate) fn value(self) -> Option<T> {
+        match self {
+            Got::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// How to read one kind of value. Each method gets the value's JSON type; the defaults refuse it
+/// (after walking an object or array, so that malformed input deeper down is still found).
+pub(crate) trait Shape<'de>: Sized {
+    type Out;
+    /// The expected JSON type with its article, for `type` messages.
+    const EXPECTED: &'static str;
+
+    fn on_str(self, _c: &mut Collector, _text: &str) -> Got<Self::Out> {
+        Got::Mismatch
+    }
+    fn on_bool(self, _c: &mut Collector, _value: bool) -> Got<Self::Out> {
+        Got::Mismatch
+    }
+    fn on_number(self, _c: &mut Collector, _value: Number) -> Got<Self::Out> {
+        Got::Mismatch
+    }
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<Self::Out>, A::Error> {
+        skip_map(c, map)?;
+        Ok(Got::Mismatch)
+    }
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<Self::Out>, A::Error> {
+        skip_seq(c, seq)?;
+        Ok(Got::Mismatch)
+    }
+}
+
+/// Drives a [`Shape`] from a deserializer.
+pub(crate) struct Seed<'c, S> {
+    c: &'c mut Collector,
+    shape: S,
+    nullable: bool,
+}
+
+impl<'c, S> Seed<'c, S> {
+    pub(crate) fn new(c: &'c mut Collector, shape: S, nullable: bool) -> Self {
+        Seed { c, shape, nullable }
+    }
+}
+
+fn settle<'de, S: Shape<'de>>(c: &mut Collector, got: Got<S::Out>, nullable: bool) -> Got<S::Out> {
+    match got {
+        Got::Mismatch => {
+            c.report(ViolationKind::Type {
+                expected: S::EXPECTED,
+                nullable,
+            });
+            Got::Invalid
+        }
+        other => other,
+    }
+}
+
+impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Seed<'_, S> {
+    type Value = Got<S::Out>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, S: Shape<'de>> Visitor<'de> for Seed<'_, S> {
+    type Value = Got<S::Out>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        if self.nullable {
+            Ok(Got::Null)
+        } else {
+            self.c.report(ViolationKind::NotNull);
+            Ok(Got::Invalid)
+        }
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        let got = self.shape.on_bool(self.c, v);
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        let got = self.shape.on_number(self.c, Number::from(v));
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let got = self.shape.on_number(self.c, Number::from(v));
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // JSON has no NaN or infinity; another format's are refused as malformed.
+        let number = Number::from_f64(v).ok_or_else(|| E::custom("a number must be finite"))?;
+        let got = self.shape.on_number(self.c, number);
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let got = self.shape.on_str(self.c, v);
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let got = self.shape.on_map(self.c, map)?;
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let got = self.shape.on_seq(self.c, seq)?;
+        Ok(settle::<S>(self.c, got, self.nullable))
+    }
+}
+
+/// Member names, borrowed from the input when they hold no escape.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// The member names seen in one object: a short list, or a hash set once the object is large
+/// enough that scanning would be quadratic.
+#[derive(Default)]
+struct SeenKeys<'de> {
+    few: Vec<Cow<'de, str>>,
+    many: Option<HashSet<Cow<'de, str>>>,
+}
+
+impl<'de> SeenKeys<'de> {
+    const SCAN_LIMIT: usize = 16;
+
+    /// False when `key` was already there.
+    fn insert(&mut self, key: Cow<'de, str>) -> bool {
+        if let Some(many) = &mut self.many {
+            return many.insert(key);
+        }
+        if self.few.contains(&key) {
+            return false;
+        }
+        self.few.push(key);
+        if self.few.len() > Self::SCAN_LIMIT {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        true
+    }
+}
+
+/// Walks an object's members. `on_member` reads the value of a member it knows and returns
+/// true; for any other member the value is skipped and, unless unknown members are ignored, an
+/// `unknown_field` violation is recorded. A repeated name is a deserializer error (malformed).
+pub(crate) fn members<'de, A, F>(
+    c: &mut Collector,
+    mut map: A,
+    mut on_member: F,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    F: FnMut(&mut Collector, &str, &mut A) -> Result<bool, A::Error>,
+{
+    let mut seen = SeenKeys::default();
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        if !seen.insert(key.clone()) {
+            return Err(de::Error::custom(DUPLICATE_MEMBER));
+        }
+        if !on_member(c, &key, &mut map)? {
+            if !c.ignore_unknown {
+                c.report_at(key.into_owned(), ViolationKind::UnknownField);
+            }
+            map.next_value_seed(Seed::new(c, Skip, true))?;
+        }
+    }
+    Ok(())
+}
+
+/// Walks an array, reading each item with `shape` at its index. Items may not be `null`.
+pub(crate) fn items<'de, A, S>(
+    c: &mut Collector,
+    mut seq: A,
+    shape: S,
+) -> Result<Vec<Got<S::Out>>, A::Error>
+where
+    A: SeqAccess<'de>,
+    S: Shape<'de> + Clone,
+{
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+    loop {
+        c.enter(out.len());
+        let item = seq.next_element_seed(Seed::new(c, shape.clone(), false))?;
+        c.leave();
+        match item {
+            Some(got) => out.push(got),
+            None => return Ok(out),
+        }
+    }
+}
+
+fn skip_map<'de, A: MapAccess<'de>>(c: &mut Collector, map: A) -> Result<(), A::Error> {
+    // Every member is "known" here: skipping is not judging.
+    members(c, map, |c, _, map| {
+        map.next_value_seed(Seed::new(c, Skip, true))?;
+        Ok(true)
+    })
+}
+
+fn skip_seq<'de, A: SeqAccess<'de>>(c: &mut Collector, mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element_seed(Seed::new(c, Skip, true))?.is_some() {}
+    Ok(())
+}
+
+/// Accepts any value without judging it (read-only members), still refusing repeated names.
+#[derive(Clone, Copy)]
+pub(crate) struct Skip;
+
+impl<'de> Shape<'de> for Skip {
+    type Out = ();
+    const EXPECTED: &'static str = "a JSON value";
+    fn on_str(self, _: &mut Collector, _: &str) -> Got<()> {
+        Got::Value(())
+    }
+    fn on_bool(self, _: &mut Collector, _: bool) -> Got<()> {
+        Got::Value(())
+    }
+    fn on_number(self, _: &mut Collector, _: Number) -> Got<()> {
+        Got::Value(())
+    }
+    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<()>, A::Error> {
+        skip_map(c, map)?;
+        Ok(Got::Value(()))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<()>, A::Error> {
+        skip_seq(c, seq)?;
+        Ok(Got::Value(()))
+    }
+}
+
+/// A string read into a text value type.
+pub(crate) struct Text<T>(PhantomData<fn() -> T>);
+
+impl<T> Text<T> {
+    pub(crate) const fn new() -> Self {
+        Text(PhantomData)
+    }
+}
+
+impl<T> Clone for Text<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Text<T> {}
+
+impl<'de, T: ParseText> Shape<'de> for Text<T> {
+    type Out = T;
+    const EXPECTED: &'static str = "a string";
+    fn on_str(self, c: &mut Collector, text: &str) -> Got<T> {
+        match T::parse_text(text) {
+            Ok(value) => Got::Value(value),
+            Err(error) => {
+                c.absorb(error);
+                Got::Invalid
+            }
+        }
+    }
+}
+
+/// A boolean.
+#[derive(Clone, Copy)]
+pub(crate) struct Bool;
+
+impl<'de> Shape<'de> for Bool {
+    type Out = bool;
+    const EXPECTED: &'static str = "a boolean";
+    fn on_bool(self, _: &mut Collector, value: bool) -> Got<bool> {
+        Got::Value(value)
+    }
+}
+
+/// Any JSON value, built strictly: repeated member names are malformed and strings are NFC.
+#[derive(Clone, Copy)]
+pub(crate) struct Json;
+
+impl<'de> Shape<'de> for Json {
+    type Out = serde_json::Value;
+    const EXPECTED: &'static str = "a JSON value";
+    fn on_str(self, _: &mut Collector, text: &str) -> Got<serde_json::Value> {
+        Got::Value(serde_json::Value::String(
+            crate::text::nfc(text).into_owned(),
+        ))
+    }
+    fn on_bool(self, _: &mut Collector, value: bool) -> Got<serde_json::Value> {
+        Got::Value(serde_json::Value::Bool(value))
+    }
+    fn on_number(self, _: &mut Collector, value: Number) -> Got<serde_json::Value> {
+        Got::Value(serde_json::Value::Number(value))
+    }
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<serde_json::Value>, A::Error> {
+        let mut object = serde_json::Map::new();
+        members(c, map, |c, key, map| {
+            let value = json_or_null(map.next_value_seed(Seed::new(c, Json, true))?);
+            object.insert(key.to_owned(), value);
+            Ok(true)
+        })?;
+        Ok(Got::Value(serde_json::Value::Object(object)))
+    }
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        mut seq: A,
+    ) -> Result<Got<serde_json::Value>, A::Error> {
+        let mut array = Vec::new();
+        while let Some(got) = seq.next_element_seed(Seed::new(c, Json, true))? {
+            array.push(json_or_null(got));
+        }
+        Ok(Got::Value(serde_json::Value::Array(array)))
+    }
+}
+
+/// `Json` never reports, so anything but a value is `null`.
+pub(crate) fn json_or_null(got: Got<serde_json::Value>) -> serde_json::Value {
+    got.value().unwrap_or(serde_json::Value::Null)
+}
+
+/// Reads a whole value with `shape` through any deserializer, for `Deserialize` impls: every
+/// violation becomes one deserializer error listing them all.
+pub(crate) fn deserialize_shape<'de, D, S>(deserializer: D, shape: S) -> Result<S::Out, D::Error>
+where
+    D: Deserializer<'de>,
+    S: Shape<'de>,
+{
+    let mut c = Collector::new(false);
+    let got = Seed::new(&mut c, shape, false).deserialize(deserializer)?;
+    match got {
+        Got::Value(value) if c.violations.is_empty() => Ok(value),
+        _ => {
+            if c.violations.is_empty() {
+                c.report(ViolationKind::Type {
+                    expected: S::EXPECTED,
+                    nullable: false,
+                });
+            }
+            Err(de::Error::custom(ValidationError::new(c.violations)))
+        }
+    }
+}

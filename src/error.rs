@@ -1,0 +1,456 @@
+//! The crate's one error model: a [`Violation`] is one broken rule at one field path, with a stable
+//! [`ErrorCode`] and a message that names the rule and the limit. Messages never repeat a person's
+//! data or a token; only enumerated values (a payment method) may be quoted.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+/// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
+/// item (SPEC section 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `required`: a member that must be present is absent.
+    Required,
+    /// `not_null`: a member that must not be `null` is.
+    NotNull,
+    /// `type`: the JSON type is wrong.
+    Type,
+    /// `too_long`: more code points than the limit.
+    TooLong,
+    /// `empty`: an empty string where at least one character is required.
+    Empty,
+    /// `pattern`: a character outside the member's allowed class.
+    Pattern,
+    /// `invalid_email`: not an RFC 5321 mailbox as the contract defines it.
+    InvalidEmail,
+    /// `invalid_date`: not an RFC 3339 date (or date-time) of a real calendar day.
+    InvalidDate,
+    /// `unknown_country`: not an ISO 3166-1 alpha-2 code of the table (or `XK`).
+    UnknownCountry,
+    /// `unknown_method`: not one of the 175 payment methods.
+    UnknownMethod,
+    /// `unknown_field`: a member the contract does not define.
+    UnknownField,
+    /// `multiple_primary`: more than one primary item in an email or phone list.
+    MultiplePrimary,
+    /// `id_mismatch`: the body `id` differs from the path id.
+    IdMismatch,
+    /// `token_rejected`: the payment-token resolver refused the token.
+    TokenRejected,
+    /// `custom_field`: a custom field breaks its definition, or has no definition.
+    CustomField,
+    /// `unknown_currency`: not an ISO 4217 code of the table. Only read-only members hold
+    /// currencies, so this code appears when reading a stored customer, never in a request's 422.
+    UnknownCurrency,
+    /// `tag`: a stored tag that is not a customer tag, or whose name repeats another's
+    /// (case-insensitively). Tags are read-only, so this never appears in a request's 422.
+    Tag,
+}
+
+impl ErrorCode {
+    /// The code as it appears in a problem body.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::NotNull => "not_null",
+            ErrorCode::Type => "type",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::Empty => "empty",
+            ErrorCode::Pattern => "pattern",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidDate => "invalid_date",
+            ErrorCode::UnknownCountry => "unknown_country",
+            ErrorCode::UnknownMethod => "unknown_method",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::MultiplePrimary => "multiple_primary",
+            ErrorCode::IdMismatch => "id_mismatch",
+            ErrorCode::TokenRejected => "token_rejected",
+            ErrorCode::CustomField => "custom_field",
+            ErrorCode::UnknownCurrency => "unknown_currency",
+            ErrorCode::Tag => "tag",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What rule a value broke, with the data that makes the message precise.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// The member is required and absent.
+    Required,
+    /// The member is `null` and may not be.
+    NotNull,
+    /// The JSON value has the wrong type.
+    Type {
+        /// What was expected, with its article: `"a string"`, `"an object"`.
+        expected: &'static str,
+        /// Whether `null` would also have been accepted.
+        nullable: bool,
+    },
+    /// The value has more code points (after NFC) than allowed.
+    TooLong {
+        /// The limit, in code points.
+        max: usize,
+        /// The value's length, in code points.
+        actual: usize,
+    },
+    /// The value is empty and must not be.
+    Empty,
+    /// The value holds a character outside the allowed class.
+    Pattern {
+        /// The allowed class, in words.
+        allowed: &'static str,
+    },
+    /// Not an email address as the contract defines it.
+    InvalidEmail {
+        /// Which part of the rule failed.
+        reason: &'static str,
+    },
+    /// Not a date (or date-time) of the required form.
+    InvalidDate {
+        /// The required form, in words.
+        expected: &'static str,
+    },
+    /// Not a known country code.
+    UnknownCountry,
+    /// Not a known currency code.
+    UnknownCurrency,
+    /// Not a known payment method. The method is quoted when it is short enough to be a plausible
+    /// misspelling: it is an enumerated member, not personal data.
+    UnknownMethod {
+        /// The submitted method, when quoting it is safe.
+        method: Option<String>,
+    },
+    /// The member is not defined by the contract.
+    UnknownField,
+    /// More than one item of the list is primary.
+    MultiplePrimary {
+        /// How many items claim to be primary.
+        count: usize,
+    },
+    /// The body `id` differs from the path id.
+    IdMismatch,
+    /// The payment-token resolver refused the token.
+    TokenRejected {
+        /// The resolver's reason, which must not contain the token.
+        reason: String,
+    },
+    /// A custom field value breaks its definition.
+    CustomField {
+        /// The broken rule, in words.
+        reason: String,
+    },
+    /// A stored tag is not a customer tag, or repeats a name.
+    Tag {
+        /// The broken rule, in words.
+        reason: &'static str,
+    },
+}
+
+impl ViolationKind {
+    /// The stable code of this kind.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ViolationKind::Required => ErrorCode::Required,
+            ViolationKind::NotNull => ErrorCode::NotNull,
+            ViolationKind::Type { .. } => ErrorCode::Type,
+            ViolationKind::TooLong { .. } => ErrorCode::TooLong,
+            ViolationKind::Empty => ErrorCode::Empty,
+            ViolationKind::Pattern { .. } => ErrorCode::Pattern,
+            ViolationKind::InvalidEmail { .. } => ErrorCode::InvalidEmail,
+            ViolationKind::InvalidDate { .. } => ErrorCode::InvalidDate,
+            ViolationKind::UnknownCountry => ErrorCode::UnknownCountry,
+            ViolationKind::UnknownCurrency => ErrorCode::UnknownCurrency,
+            ViolationKind::UnknownMethod { .. } => ErrorCode::UnknownMethod,
+            ViolationKind::UnknownField => ErrorCode::UnknownField,
+            ViolationKind::MultiplePrimary { .. } => ErrorCode::MultiplePrimary,
+            ViolationKind::IdMismatch => ErrorCode::IdMismatch,
+            ViolationKind::TokenRejected { .. } => ErrorCode::TokenRejected,
+            ViolationKind::CustomField { .. } => ErrorCode::CustomField,
+            ViolationKind::Tag { .. } => ErrorCode::Tag,
+        }
+    }
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ViolationKind::Required => f.write_str("is required"),
+            ViolationKind::NotNull => f.write_str("must not be null"),
+            ViolationKind::Type { expected, nullable } => {
+                write!(f, "must be {expected}")?;
+                if *nullable {
+                    f.write_str(" or null")?;
+                }
+                Ok(())
+            }
+            ViolationKind::TooLong { max, actual } => {
+                write!(f, "must be at most {max} characters, got {actual}")
+            }
+            ViolationKind::Empty => f.write_str("must not be empty"),
+            ViolationKind::Pattern { allowed } => write!(f, "must contain only {allowed}"),
+            ViolationKind::InvalidEmail { reason } => {
+                write!(f, "must be an email address: {reason}")
+            }
+            ViolationKind::InvalidDate { expected } => write!(f, "must be {expected}"),
+            ViolationKind::UnknownCountry => {
+                f.write_str("must be an uppercase ISO 3166-1 alpha-2 country code")
+            }
+            ViolationKind::UnknownCurrency => f.write_str("must be an ISO 4217 currency code"),
+            ViolationKind::UnknownMethod { method: Some(m) } => {
+                write!(f, "unknown payment method {m:?}")
+            }
+            ViolationKind::UnknownMethod { method: None } => f.write_str("unknown payment method"),
+            ViolationKind::UnknownField => f.write_str("unknown field"),
+            ViolationKind::MultiplePrimary { count } => {
+                write!(f, "at most one item may be primary, got {count}")
+            }
+            ViolationKind::IdMismatch => f.write_str("must equal the id in the path"),
+            ViolationKind::TokenRejected { reason } => {
+                write!(f, "payment token was refused: {reason}")
+            }
+            ViolationKind::CustomField { reason } => f.write_str(reason),
+            ViolationKind::Tag { reason } => f.write_str(reason),
+        }
+    }
+}
+
+/// One step of a field path: a member name or an array index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    /// An object member.
+    Key(Cow<'static, str>),
+    /// An array item, from 0.
+    Index(usize),
+}
+
+impl fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSegment::Key(k) => f.write_str(k),
+            PathSegment::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// Where a violation is, from the body's root: rendered in the API's dot notation
+/// (`primaryAddress.emails.1.value`). The empty path is the value itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(Vec<PathSegment>);
+
+impl FieldPath {
+    /// The empty path: the value being checked.
+    pub const fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+
+    /// The segments, outermost first.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+
+    /// Whether this is the root path.
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// This path with `segment` appended.
+    pub fn join(mut self, segment: impl Into<PathSegment>) -> Self {
+        self.0.push(segment.into());
+        self
+    }
+
+    pub(crate) fn from_segments(segments: Vec<PathSegment>) -> Self {
+        FieldPath(segments)
+    }
+
+    /// `outer` followed by this path.
+    pub(crate) fn prefixed(self, outer: &[PathSegment]) -> Self {
+        if outer.is_empty() {
+            return self;
+        }
+        let mut segments = Vec::with_capacity(outer.len() + self.0.len());
+        segments.extend_from_slice(outer);
+        segments.extend(self.0);
+        FieldPath(segments)
+    }
+}
+
+impl From<&'static str> for PathSegment {
+    fn from(key: &'static str) -> Self {
+        PathSegment::Key(Cow::Borrowed(key))
+    }
+}
+
+impl From<String> for PathSegment {
+    fn from(key: String) -> Self {
+        PathSegment::Key(Cow::Owned(key))
+    }
+}
+
+impl From<usize> for PathSegment {
+    fn from(index: usize) -> Self {
+        PathSegment::Index(index)
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{segment}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One broken rule at one place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Violation {
+    path: FieldPath,
+    kind: ViolationKind,
+}
+
+impl Violation {
+    /// A violation at `path`.
+    pub fn new(path: FieldPath, kind: ViolationKind) -> Self {
+        Violation { path, kind }
+    }
+
+    /// Where the violation is.
+    pub fn path(&self) -> &FieldPath {
+        &self.path
+    }
+
+    /// The path in dot notation, as the `field` of an `invalidFields` item.
+    pub fn field(&self) -> String {
+        self.path.to_string()
+    }
+
+    /// What rule was broken.
+    pub fn kind(&self) -> &ViolationKind {
+        &self.kind
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.kind.code()
+    }
+
+    /// The message: the rule and the limit, never the submitted value.
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+
+    pub(crate) fn prefixed(self, outer: &[PathSegment]) -> Self {
+        Violation {
+            path: self.path.prefixed(outer),
+            kind: self.kind,
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_root() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.path, self.kind)
+        }
+    }
+}
+
+/// Renders as an `invalidFields` item: `{"field", "message", "code"}`.
+impl Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut item = serializer.serialize_struct("Violation", 3)?;
+        item.serialize_field("field", &self.field())?;
+        item.serialize_field("message", &self.message())?;
+        item.serialize_field("code", self.code().as_str())?;
+        item.end()
+    }
+}
+
+/// Every rule a value (or a whole body) broke, in document order. Never empty.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// An error made of these violations.
+    ///
+    /// # Panics
+    /// When `violations` is empty: an error must say what is wrong.
+    pub fn new(violations: Vec<Violation>) -> Self {
+        assert!(
+            !violations.is_empty(),
+            "a ValidationError needs a violation"
+        );
+        ValidationError { violations }
+    }
+
+    /// One violation of the value itself (root path).
+    pub fn single(kind: ViolationKind) -> Self {
+        ValidationError {
+            violations: vec![Violation::new(FieldPath::root(), kind)],
+        }
+    }
+
+    /// The violations, in document order.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The violations, by value.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
+    /// The codes of the violations, in order: handy in tests.
+    pub fn codes(&self) -> Vec<ErrorCode> {
+        self.violations.iter().map(Violation::code).collect()
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, violation) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+impl From<Violation> for ValidationError {
+    fn from(violation: Violation) -> Self {
+        ValidationError {
+            violations: vec![violation],
+        }
+    }
+}
+
+impl IntoIterator for ValidationError {
+    type Item = Violation;
+    type IntoIter = std::vec::IntoIter<Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.into_iter()
+    }
+}

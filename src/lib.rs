@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[macro_use]
+mod macros;
+
+mod codes;
+mod contact;
+mod custom_fields;
+mod de;
+mod error;
+mod ids;
+mod patch;
+mod payment;
+mod tags;
+mod text;
+mod time;
+
+pub use codes::{CountryCode, CurrencyCode};
+pub use contact::{
+    AddressLine, City, Contact, ContactEmail, ContactName, ContactPatch, ContactPhone, DateOfBirth,
+    EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode,
+    PrimaryList, Region,
+};
+pub use custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
+pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
+pub use patch::Patch;
+pub use payment::{
+    AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
+    PaymentToken, VaultedInstrument,
+};
+pub use tags::{CustomerTags, Tag, TagName, TagType};
+pub use time::Timestamp;

@@ -1,0 +1,150 @@
+//! The trait impls every string value type shares. Each type writes its own
+//! `fn parse_cow(Cow<str>) -> Result<Self, ValidationError>`; this macro routes `parse`, `FromStr`,
+//! `TryFrom` and `Deserialize` through it, so a rule has exactly one door.
+
+macro_rules! string_value {
+    ($name:ident, $example:literal) => {
+        impl $name {
+            /// Parses and normalizes `text` (NFC first), checking every rule of the contract.
+            ///
+            /// # Errors
+            /// Every broken rule, each as a [`Violation`](crate::Violation) at the root path.
+            pub fn parse(text: &str) -> Result<Self, $crate::ValidationError> {
+                Self::parse_cow(::std::borrow::Cow::Borrowed(text))
+            }
+
+            /// Parses a literal known to be valid, for constants and tests.
+            ///
+            /// # Panics
+            /// When `text` breaks a rule.
+            #[track_caller]
+            pub fn from_static(text: &'static str) -> Self {
+                match Self::parse(text) {
+                    Ok(value) => value,
+                    Err(error) => panic!(
+                        concat!("invalid ", stringify!($name), " literal: {}"),
+                        error
+                    ),
+                }
+            }
+
+            /// The stored (canonical) text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The stored text, by value.
+            #[allow(clippy::useless_conversion)]
+            pub fn into_string(self) -> String {
+                self.0.into()
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ValidationError;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::parse(text)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = $crate::ValidationError;
+            fn try_from(text: &str) -> Result<Self, Self::Error> {
+                Self::parse(text)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::ValidationError;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                Self::parse_cow(::std::borrow::Cow::Owned(text))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            #[allow(clippy::useless_conversion)]
+            fn from(value: $name) -> String {
+                value.0.into()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct TextVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for TextVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        $name::parse(text).map_err(E::custom)
+                    }
+                    fn visit_string<E: ::serde::de::Error>(self, text: String) -> Result<$name, E> {
+                        $name::try_from(text).map_err(E::custom)
+                    }
+                }
+                deserializer.deserialize_str(TextVisitor)
+            }
+        }
+
+        impl $crate::de::ParseText for $name {
+            fn parse_text(text: &str) -> Result<Self, $crate::ValidationError> {
+                Self::parse(text)
+            }
+        }
+    };
+}
+
+/// A string type whose rule is one [`TextRule`](crate::text::TextRule): stored in NFC.
+macro_rules! rule_text {
+    ($(#[$meta:meta])* $name:ident, $rule:expr, $example:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
+                let text = match text {
+                    ::std::borrow::Cow::Borrowed(t) => $crate::text::nfc(t).into_owned(),
+                    ::std::borrow::Cow::Owned(t) => $crate::text::nfc_owned(t),
+                };
+                $rule.check(&text)?;
+                Ok($name(text))
+            }
+        }
+
+        string_value!($name, $example);
+    };
+}

@@ -1,0 +1,383 @@
+//! Payment: methods, instruments resolved by method (SPEC section 2), and the write-only token.
+
+mod method;
+mod token;
+
+use serde::de::{MapAccess, SeqAccess};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use method::PaymentMethod;
+pub use token::PaymentToken;
+
+use crate::de::{self, Collector, Got, ParseText, Seed, Shape};
+use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::ids::PaymentInstrumentId;
+use crate::text::nfc;
+
+/// A payment instrument whose method the vault holds: `payment-card`, `ach`, or `paypal` with an
+/// id. The id is required.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VaultedInstrument {
+    method: PaymentMethod,
+    payment_instrument_id: PaymentInstrumentId,
+}
+
+impl VaultedInstrument {
+    /// The method.
+    pub fn method(&self) -> PaymentMethod {
+        self.method
+    }
+    /// The vaulted instrument's id.
+    pub fn payment_instrument_id(&self) -> &PaymentInstrumentId {
+        &self.payment_instrument_id
+    }
+}
+
+/// An alternative method (any of the 175 but `payment-card`, `ach`, `cash` and `check`; `paypal`
+/// without an id), with an optional instrument id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AlternativeInstrument {
+    method: PaymentMethod,
+    payment_instrument_id: Option<PaymentInstrumentId>,
+}
+
+impl AlternativeInstrument {
+    /// The method.
+    pub fn method(&self) -> PaymentMethod {
+        self.method
+    }
+    /// The instrument id, if any.
+    pub fn payment_instrument_id(&self) -> Option<&PaymentInstrumentId> {
+        self.payment_instrument_id.as_ref()
+    }
+}
+
+/// Cash, with who received it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CashInstrument {
+    received_by: Option<String>,
+}
+
+impl CashInstrument {
+    /// Who received the payment, if given.
+    pub fn received_by(&self) -> Option<&str> {
+        self.received_by.as_deref()
+    }
+}
+
+/// A check, with its reference.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CheckInstrument {
+    reference: Option<String>,
+}
+
+impl CheckInstrument {
+    /// The check's reference, if given.
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+}
+
+/// The customer's `defaultPaymentInstrument`. The schema's four shapes overlap, so the variant is
+/// chosen by `method` alone:
+///
+/// | method | variant |
+/// |---|---|
+/// | `cash` | Cash (`receivedBy` optional) |
+/// | `check` | Check (`reference` optional) |
+/// | `payment-card`, `ach` | Vaulted, `paymentInstrumentId` required (deviation) |
+/// | `paypal` | Vaulted with an id, Alternative without |
+/// | any other of the 175 | Alternative, `paymentInstrumentId` optional |
+///
+/// ```
+/// use rebilly_customer::{PaymentInstrument, PaymentMethod};
+/// let card: PaymentInstrument = serde_json::from_str(
+///     r#"{"method": "payment-card", "paymentInstrumentId": "inst_1"}"#).unwrap();
+/// assert!(matches!(card, PaymentInstrument::Vaulted(_)));
+/// assert!(PaymentInstrument::new(PaymentMethod::PaymentCard, None).is_err());
+/// let paypal = PaymentInstrument::new(PaymentMethod::Paypal, None).unwrap();
+/// assert!(matches!(paypal, PaymentInstrument::Alternative(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentInstrument {
+    /// `payment-card`, `ach`, or `paypal` with an id.
+    Vaulted(VaultedInstrument),
+    /// Any other method but `cash` and `check`.
+    Alternative(AlternativeInstrument),
+    /// `cash`.
+    Cash(CashInstrument),
+    /// `check`.
+    Check(CheckInstrument),
+}
+
+/// Which variant a method resolves to, before its members are known.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// Id required.
+    Vaulted,
+    /// Vaulted with an id, Alternative without.
+    VaultedOrAlternative,
+    Alternative,
+    Cash,
+    Check,
+}
+
+impl Family {
+    fn of(method: PaymentMethod) -> Family {
+        match method {
+            PaymentMethod::PaymentCard | PaymentMethod::Ach => Family::Vaulted,
+            PaymentMethod::Paypal => Family::VaultedOrAlternative,
+            PaymentMethod::Cash => Family::Cash,
+            PaymentMethod::Check => Family::Check,
+            _ => Family::Alternative,
+        }
+    }
+
+    /// The one member besides `method` that the variant has.
+    fn member(self) -> &'static str {
+        match self {
+            Family::Cash => "receivedBy",
+            Family::Check => "reference",
+            _ => "paymentInstrumentId",
+        }
+    }
+}
+
+impl PaymentInstrument {
+    /// The instrument for `method` with an optional id, resolved by the table above.
+    ///
+    /// # Errors
+    /// `required` at `paymentInstrumentId` for `payment-card` and `ach` without an id;
+    /// `unknown_field` at `paymentInstrumentId` for `cash` and `check` with one.
+    pub fn new(
+        method: PaymentMethod,
+        payment_instrument_id: Option<PaymentInstrumentId>,
+    ) -> Result<Self, ValidationError> {
+        let at_id = |kind| {
+            ValidationError::from(Violation::new(
+                FieldPath::root().join("paymentInstrumentId"),
+                kind,
+            ))
+        };
+        match (Family::of(method), payment_instrument_id) {
+            (Family::Cash, None) => Ok(PaymentInstrument::cash(None)),
+            (Family::Check, None) => Ok(PaymentInstrument::check(None)),
+            (Family::Cash | Family::Check, Some(_)) => Err(at_id(ViolationKind::UnknownField)),
+            (Family::Vaulted, None) => Err(at_id(ViolationKind::Required)),
+            (Family::Vaulted | Family::VaultedOrAlternative, Some(id)) => {
+                Ok(PaymentInstrument::Vaulted(VaultedInstrument {
+                    method,
+                    payment_instrument_id: id,
+                }))
+            }
+            (Family::VaultedOrAlternative | Family::Alternative, id) => {
+                Ok(PaymentInstrument::Alternative(AlternativeInstrument {
+                    method,
+                    payment_instrument_id: id,
+                }))
+            }
+        }
+    }
+
+    /// A cash instrument; `received_by` is stored in NFC.
+    pub fn cash(received_by: Option<&str>) -> Self {
+        PaymentInstrument::Cash(CashInstrument {
+            received_by: received_by.map(|t| nfc(t).into_owned()),
+        })
+    }
+
+    /// A check instrument; `reference` is stored in NFC.
+    pub fn check(reference: Option<&str>) -> Self {
+        PaymentInstrument::Check(CheckInstrument {
+            reference: reference.map(|t| nfc(t).into_owned()),
+        })
+    }
+
+    /// The payment method.
+    pub fn method(&self) -> PaymentMethod {
+        match self {
+            PaymentInstrument::Vaulted(v) => v.method,
+            PaymentInstrument::Alternative(a) => a.method,
+            PaymentInstrument::Cash(_) => PaymentMethod::Cash,
+            PaymentInstrument::Check(_) => PaymentMethod::Check,
+        }
+    }
+
+    /// The instrument id, when the instrument has one.
+    pub fn payment_instrument_id(&self) -> Option<&PaymentInstrumentId> {
+        match self {
+            PaymentInstrument::Vaulted(v) => Some(&v.payment_instrument_id),
+            PaymentInstrument::Alternative(a) => a.payment_instrument_id.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// `{"method": …}` plus the variant's member when set; unset optional members are omitted.
+impl Serialize for PaymentInstrument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("method", self.method().as_str())?;
+        match self {
+            PaymentInstrument::Cash(CashInstrument {
+                received_by: Some(r),
+            }) => {
+                object.serialize_entry("receivedBy", r)?;
+            }
+            PaymentInstrument::Check(CheckInstrument { reference: Some(r) }) => {
+                object.serialize_entry("reference", r)?;
+            }
+            _ => {
+                if let Some(id) = self.payment_instrument_id() {
+                    object.serialize_entry("paymentInstrumentId", id.as_str())?;
+                }
+            }
+        }
+        object.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentInstrument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, InstrumentShape)
+    }
+}
+
+/// A member's value kept unjudged until `method` is known.
+enum Raw {
+    Text(String),
+    NotText,
+}
+
+#[derive(Clone, Copy)]
+struct RawShape;
+
+impl<'de> Shape<'de> for RawShape {
+    type Out = Raw;
+    const EXPECTED: &'static str = "a JSON value";
+    fn on_str(self, _: &mut Collector, text: &str) -> Got<Raw> {
+        Got::Value(Raw::Text(text.to_owned()))
+    }
+    fn on_bool(self, _: &mut Collector, _: bool) -> Got<Raw> {
+        Got::Value(Raw::NotText)
+    }
+    fn on_number(self, _: &mut Collector, _: serde_json::Number) -> Got<Raw> {
+        Got::Value(Raw::NotText)
+    }
+    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Raw>, A::Error> {
+        de::Skip.on_map(c, map)?;
+        Ok(Got::Value(Raw::NotText))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<Raw>, A::Error> {
+        de::Skip.on_seq(c, seq)?;
+        Ok(Got::Value(Raw::NotText))
+    }
+}
+
+/// Reads `defaultPaymentInstrument`. The members are buffered until the whole object is read,
+/// because `method` (which may come last) decides which other members exist.
+pub(crate) struct InstrumentShape;
+
+impl<'de> Shape<'de> for InstrumentShape {
+    type Out = PaymentInstrument;
+    const EXPECTED: &'static str = "an object";
+
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<PaymentInstrument>, A::Error> {
+        let mut method: Option<Got<Raw>> = None;
+        let mut others: Vec<(String, Got<Raw>)> = Vec::new();
+        de::members(c, map, |c, key, map| {
+            let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
+            if key == "method" {
+                method = Some(got);
+            } else {
+                others.push((key.to_owned(), got));
+            }
+            Ok(true)
+        })?;
+
+        let method = match method {
+            None => {
+                c.report_at("method", ViolationKind::Required);
+                return Ok(Got::Invalid);
+            }
+            Some(Got::Value(Raw::Text(text))) => match PaymentMethod::parse(&text) {
+                Ok(method) => method,
+                Err(error) => {
+                    c.enter("method");
+                    c.absorb(error);
+                    c.leave();
+                    return Ok(Got::Invalid);
+                }
+            },
+            Some(_) => {
+                c.report_at(
+                    "method",
+                    ViolationKind::Type {
+                        expected: "a string",
+                        nullable: false,
+                    },
+                );
+                return Ok(Got::Invalid);
+            }
+        };
+
+        let family = Family::of(method);
+        let mark = c.mark();
+        let mut text: Option<String> = None;
+        for (key, got) in others {
+            if key != family.member() {
+                if !c.ignore_unknown {
+                    c.report_at(key, ViolationKind::UnknownField);
+                }
+                continue;
+            }
+            match got {
+                Got::Value(Raw::Text(value)) => text = Some(value),
+                Got::Null => c.report_at(family.member(), ViolationKind::NotNull),
+                _ => c.report_at(
+                    family.member(),
+                    ViolationKind::Type {
+                        expected: "a string",
+                        nullable: false,
+                    },
+                ),
+            }
+        }
+        let instrument = match family {
+            Family::Cash => PaymentInstrument::cash(text.as_deref()),
+            Family::Check => PaymentInstrument::check(text.as_deref()),
+            _ => {
+                let id = match text.as_deref().map(PaymentInstrumentId::parse_text) {
+                    None => None,
+                    Some(Ok(id)) => Some(id),
+                    Some(Err(error)) => {
+                        c.enter("paymentInstrumentId");
+                        c.absorb(error);
+                        c.leave();
+                        return Ok(Got::Invalid);
+                    }
+                };
+                if !c.clean_since(mark) {
+                    return Ok(Got::Invalid);
+                }
+                match PaymentInstrument::new(method, id) {
+                    Ok(instrument) => instrument,
+                    Err(error) => {
+                        c.absorb(error);
+                        return Ok(Got::Invalid);
+                    }
+                }
+            }
+        };
+        Ok(if c.clean_since(mark) {
+            Got::Value(instrument)
+        } else {
+            Got::Invalid
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! The write-only payment token.
+
+use std::fmt;
+
+use crate::error::ValidationError;
+use crate::text::{TextRule, nfc};
+
+const TOKEN_RULE: TextRule = TextRule {
+    max: None,
+    non_empty: true,
+    class: None,
+};
+
+/// A write-only payment token: any non-empty text (deviation: the schema allows `""`).
+///
+/// It has no `Serialize` and no `Display`, and its `Debug` shows no part of it, so it cannot leak
+/// into a response or a log by accident; [`PaymentToken::expose_secret`] is the one way to read it.
+///
+/// ```
+/// use rebilly_customer::PaymentToken;
+/// let token = PaymentToken::parse("tok_4242secret").unwrap();
+/// assert_eq!(format!("{token:?}"), "PaymentToken(<redacted>)");
+/// assert_eq!(token.expose_secret(), "tok_4242secret");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PaymentToken(String);
+
+impl PaymentToken {
+    /// Parses a token (NFC first, as every request string).
+    ///
+    /// # Errors
+    /// `empty` for `""`.
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        let text = nfc(text);
+        TOKEN_RULE.check(&text)?;
+        Ok(PaymentToken(text.into_owned()))
+    }
+
+    /// The token itself, for the resolver that exchanges it.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PaymentToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PaymentToken(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for PaymentToken {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+impl TryFrom<&str> for PaymentToken {
+    type Error = ValidationError;
+    fn try_from(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl crate::de::ParseText for PaymentToken {
+    fn parse_text(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}

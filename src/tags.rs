@@ -1,0 +1,322 @@
+//! Customer tags (read-only): names, types, and the customer's rules for its tag list.
+
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::de::{self, Collector, Got, ParseText, Shape, Text};
+use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::ids::TagId;
+use crate::text::{TAG_NAME_CLASS, TextRule};
+use crate::time::Timestamp;
+
+const TAG_NAME_RULE: TextRule = TextRule {
+    max: Some(255),
+    non_empty: true,
+    class: Some(&TAG_NAME_CLASS),
+};
+
+rule_text!(
+    /// A tag name: 1 to 255 of ASCII letters, digits, `_`, ECMA whitespace and `@` `~` `-` `.`.
+    /// Tag names compare case-insensitively within a customer.
+    TagName,
+    TAG_NAME_RULE,
+    "vip"
+);
+
+/// The type of a tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TagType {
+    /// `customer`: the only type a customer's tags may have.
+    Customer,
+    /// `kyc-document`.
+    KycDocument,
+}
+
+impl TagType {
+    /// Parses `customer` or `kyc-document`.
+    ///
+    /// # Errors
+    /// `tag` for anything else.
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        match text {
+            "customer" => Ok(TagType::Customer),
+            "kyc-document" => Ok(TagType::KycDocument),
+            _ => Err(ValidationError::single(ViolationKind::Tag {
+                reason: "must be customer or kyc-document",
+            })),
+        }
+    }
+
+    /// The type as the API spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TagType::Customer => "customer",
+            TagType::KycDocument => "kyc-document",
+        }
+    }
+}
+
+impl std::fmt::Display for TagType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TagType {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+impl Serialize for TagType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TagType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl ParseText for TagType {
+    fn parse_text(text: &str) -> Result<Self, ValidationError> {
+        Self::parse(text)
+    }
+}
+
+/// A tag as it appears in a customer's `tags`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Tag {
+    name: TagName,
+    tag_type: TagType,
+    id: Option<TagId>,
+    created_time: Option<Timestamp>,
+    updated_time: Option<Timestamp>,
+}
+
+impl Tag {
+    /// A tag with a name and type and no id or times.
+    pub fn new(name: TagName, tag_type: TagType) -> Self {
+        Tag {
+            name,
+            tag_type,
+            id: None,
+            created_time: None,
+            updated_time: None,
+        }
+    }
+
+    /// The same tag with its id and times.
+    pub fn with_metadata(
+        mut self,
+        id: Option<TagId>,
+        created_time: Option<Timestamp>,
+        updated_time: Option<Timestamp>,
+    ) -> Self {
+        self.id = id;
+        self.created_time = created_time;
+        self.updated_time = updated_time;
+        self
+    }
+
+    /// The name.
+    pub fn name(&self) -> &TagName {
+        &self.name
+    }
+    /// The type.
+    pub fn tag_type(&self) -> TagType {
+        self.tag_type
+    }
+    /// The id, if known.
+    pub fn id(&self) -> Option<&TagId> {
+        self.id.as_ref()
+    }
+    /// When the tag was created, if known.
+    pub fn created_time(&self) -> Option<Timestamp> {
+        self.created_time
+    }
+    /// When the tag was last updated, if known.
+    pub fn updated_time(&self) -> Option<Timestamp> {
+        self.updated_time
+    }
+}
+
+impl Serialize for Tag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("name", &self.name)?;
+        object.serialize_entry("type", &self.tag_type)?;
+        if let Some(id) = &self.id {
+            object.serialize_entry("id", id)?;
+        }
+        if let Some(t) = &self.created_time {
+            object.serialize_entry("createdTime", t)?;
+        }
+        if let Some(t) = &self.updated_time {
+            object.serialize_entry("updatedTime", t)?;
+        }
+        object.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, TagShape)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct TagShape;
+
+impl<'de> Shape<'de> for TagShape {
+    type Out = Tag;
+    const EXPECTED: &'static str = "an object";
+
+    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Tag>, A::Error> {
+        let mark = c.mark();
+        let (mut name, mut tag_type, mut id, mut created, mut updated) =
+            (None, None, None, None, None);
+        let (mut has_name, mut has_type) = (false, false);
+        de::members(c, map, |c, key, map| {
+            match key {
+                "name" => {
+                    has_name = true;
+                    name = c
+                        .member(map, "name", Text::<TagName>::new(), false)?
+                        .value();
+                }
+                "type" => {
+                    has_type = true;
+                    tag_type = c
+                        .member(map, "type", Text::<TagType>::new(), false)?
+                        .value();
+                }
+                "id" => id = c.member(map, "id", Text::<TagId>::new(), false)?.value(),
+                "createdTime" => {
+                    created = c
+                        .member(map, "createdTime", Text::<Timestamp>::new(), false)?
+                        .value()
+                }
+                "updatedTime" => {
+                    updated = c
+                        .member(map, "updatedTime", Text::<Timestamp>::new(), false)?
+                        .value()
+                }
+                "_links" => {
+                    map.next_value_seed(de::Seed::new(c, de::Skip, true))?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        if !has_name {
+            c.report_at("name", ViolationKind::Required);
+        }
+        if !has_type {
+            c.report_at("type", ViolationKind::Required);
+        }
+        match (name, tag_type) {
+            (Some(name), Some(tag_type)) if c.clean_since(mark) => Ok(Got::Value(
+                Tag::new(name, tag_type).with_metadata(id, created, updated),
+            )),
+            _ => Ok(Got::Invalid),
+        }
+    }
+}
+
+/// A customer's tags: every one of type `customer`, no two names equal ignoring case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CustomerTags(Vec<Tag>);
+
+impl CustomerTags {
+    /// Checks the customer's rules for its tags.
+    ///
+    /// # Errors
+    /// `tag` at the index of each tag that is not a customer tag or repeats an earlier name.
+    ///
+    /// ```
+    /// use rebilly_customer::{CustomerTags, Tag, TagName, TagType};
+    /// let tag = |name| Tag::new(TagName::from_static(name), TagType::Customer);
+    /// assert!(CustomerTags::new(vec![tag("vip"), tag("new")]).is_ok());
+    /// assert!(CustomerTags::new(vec![tag("vip"), tag("VIP")]).is_err());
+    /// ```
+    pub fn new(tags: Vec<Tag>) -> Result<Self, ValidationError> {
+        let mut violations = Vec::new();
+        let mut seen: Vec<String> = Vec::with_capacity(tags.len());
+        for (i, tag) in tags.iter().enumerate() {
+            if tag.tag_type != TagType::Customer {
+                violations.push(Violation::new(
+                    FieldPath::root().join(i).join("type"),
+                    ViolationKind::Tag {
+                        reason: "a customer's tags must have type customer",
+                    },
+                ));
+            }
+            let folded = tag.name.as_str().to_lowercase();
+            if seen.contains(&folded) {
+                violations.push(Violation::new(
+                    FieldPath::root().join(i).join("name"),
+                    ViolationKind::Tag {
+                        reason: "tag names must be unique, ignoring case",
+                    },
+                ));
+            }
+            seen.push(folded);
+        }
+        if violations.is_empty() {
+            Ok(CustomerTags(tags))
+        } else {
+            Err(ValidationError::new(violations))
+        }
+    }
+
+    /// The tags, in order.
+    pub fn tags(&self) -> &[Tag] {
+        &self.0
+    }
+}
+
+impl Serialize for CustomerTags {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct CustomerTagsShape;
+
+impl<'de> Shape<'de> for CustomerTagsShape {
+    type Out = CustomerTags;
+    const EXPECTED: &'static str = "an array";
+
+    fn on_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<CustomerTags>, A::Error> {
+        let got = de::items(c, seq, TagShape)?;
+        let total = got.len();
+        let tags: Vec<Tag> = got.into_iter().filter_map(Got::value).collect();
+        if tags.len() != total {
+            return Ok(Got::Invalid);
+        }
+        match CustomerTags::new(tags) {
+            Ok(tags) => Ok(Got::Value(tags)),
+            Err(error) => {
+                c.absorb(error);
+                Ok(Got::Invalid)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerTags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        de::deserialize_shape(deserializer, CustomerTagsShape)
+    }
+}
