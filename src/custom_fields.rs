@@ -159,6 +159,13 @@ impl CustomFieldsPatch {
     }
 }
 
+/// Renders the members in document order; a deletion is `null`.
+impl Serialize for CustomFieldsPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
+
 impl<'de> Deserialize<'de> for CustomFieldsPatch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, CustomFieldsShape)

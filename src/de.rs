@@ -75,6 +75,10 @@ impl Collector {
         self.violations.len() == mark
     }
 
+    pub(crate) fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
     pub(crate) fn enter(&mut self, segment: impl Into<PathSegment>) {
         self.path.push(segment.into());
     }
@@ -416,6 +420,38 @@ impl<'de, T: ParseText> Shape<'de> for Text<T> {
                 Got::Invalid
             }
         }
+    }
+}
+
+/// A value kept unjudged until its meaning is known (a payment instrument's members before its
+/// `method`, the body `id` before it is compared).
+pub(crate) enum Raw {
+    Text(String),
+    NotText,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct RawShape;
+
+impl<'de> Shape<'de> for RawShape {
+    type Out = Raw;
+    const EXPECTED: &'static str = "a JSON value";
+    fn on_str(self, _: &mut Collector, text: &str) -> Got<Raw> {
+        Got::Value(Raw::Text(text.to_owned()))
+    }
+    fn on_bool(self, _: &mut Collector, _: bool) -> Got<Raw> {
+        Got::Value(Raw::NotText)
+    }
+    fn on_number(self, _: &mut Collector, _: Number) -> Got<Raw> {
+        Got::Value(Raw::NotText)
+    }
+    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Raw>, A::Error> {
+        Skip.on_map(c, map)?;
+        Ok(Got::Value(Raw::NotText))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<Raw>, A::Error> {
+        Skip.on_seq(c, seq)?;
+        Ok(Got::Value(Raw::NotText))
     }
 }
 

@@ -8,11 +8,14 @@ mod macros;
 mod codes;
 mod contact;
 mod custom_fields;
+mod customer;
 mod de;
 mod error;
 mod ids;
 mod patch;
 mod payment;
+mod problem;
+mod request;
 mod tags;
 mod text;
 mod time;
@@ -24,6 +27,7 @@ pub use contact::{
     PrimaryList, Region,
 };
 pub use custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+pub use customer::{Customer, Link, LinkRel, Money};
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
 pub use patch::Patch;
@@ -31,5 +35,7 @@ pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
     PaymentToken, VaultedInstrument,
 };
+pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
+pub use request::{MalformedBody, ParseOptions, RequestError, UnknownMembers, UpsertRequest};
 pub use tags::{CustomerTags, Tag, TagName, TagType};
 pub use time::Timestamp;

@@ -128,6 +128,28 @@ macro_rules! contact_members {
             }
         }
 
+        /// Renders only what the patch does: absent members are left out, `null` clears.
+        impl Serialize for ContactPatch {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut object = serializer.serialize_map(None)?;
+                $(
+                    match &self.$field {
+                        Patch::Absent => {}
+                        Patch::Null => object.serialize_entry($json, &())?,
+                        Patch::Value(value) => object.serialize_entry($json, value)?,
+                    }
+                )*
+                if let Some(list) = &self.phone_numbers {
+                    object.serialize_entry("phoneNumbers", list)?;
+                }
+                if let Some(list) = &self.emails {
+                    object.serialize_entry("emails", list)?;
+                }
+                object.end()
+            }
+        }
+
         impl<'de> Shape<'de> for ContactShape {
             type Out = ContactPatch;
             const EXPECTED: &'static str = "an object";

@@ -3,14 +3,14 @@
 mod method;
 mod token;
 
-use serde::de::{MapAccess, SeqAccess};
+use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use method::PaymentMethod;
 pub use token::PaymentToken;
 
-use crate::de::{self, Collector, Got, ParseText, Seed, Shape};
+use crate::de::{self, Collector, Got, ParseText, Raw, RawShape, Seed, Shape};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
 use crate::text::nfc;
@@ -241,37 +241,6 @@ impl Serialize for PaymentInstrument {
 impl<'de> Deserialize<'de> for PaymentInstrument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, InstrumentShape)
-    }
-}
-
-/// A member's value kept unjudged until `method` is known.
-enum Raw {
-    Text(String),
-    NotText,
-}
-
-#[derive(Clone, Copy)]
-struct RawShape;
-
-impl<'de> Shape<'de> for RawShape {
-    type Out = Raw;
-    const EXPECTED: &'static str = "a JSON value";
-    fn on_str(self, _: &mut Collector, text: &str) -> Got<Raw> {
-        Got::Value(Raw::Text(text.to_owned()))
-    }
-    fn on_bool(self, _: &mut Collector, _: bool) -> Got<Raw> {
-        Got::Value(Raw::NotText)
-    }
-    fn on_number(self, _: &mut Collector, _: serde_json::Number) -> Got<Raw> {
-        Got::Value(Raw::NotText)
-    }
-    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Raw>, A::Error> {
-        de::Skip.on_map(c, map)?;
-        Ok(Got::Value(Raw::NotText))
-    }
-    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<Raw>, A::Error> {
-        de::Skip.on_seq(c, seq)?;
-        Ok(Got::Value(Raw::NotText))
     }
 }
 

@@ -1,0 +1,412 @@
+//! The request of `PUT /customers/{id}`: parsed from bytes in one pass that reports every
+//! violation, in document order, with the API's field paths.
+
+use std::fmt;
+
+use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::contact::{ContactPatch, ContactShape};
+use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
+use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
+use crate::error::{ValidationError, ViolationKind};
+use crate::ids::{CustomerId, WebsiteId};
+use crate::patch::Patch;
+use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
+use crate::text::nfc;
+
+/// Members of the resource that a client may send back: accepted and ignored, unchecked.
+const READ_ONLY: &[&str] = &[
+    "email",
+    "firstName",
+    "lastName",
+    "createdTime",
+    "updatedTime",
+    "averageValue",
+    "paymentCount",
+    "lastPaymentTime",
+    "lifetimeRevenue",
+    "invoiceCount",
+    "tags",
+    "revision",
+    "hasFulfilledKyc",
+    "organizationId",
+    "_links",
+    "_embedded",
+];
+
+/// What to do with members the contract does not define.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnknownMembers {
+    /// Each is a 422 `unknown_field` (the default).
+    #[default]
+    Reject,
+    /// They are dropped silently.
+    Ignore,
+}
+
+/// How to parse a request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ParseOptions {
+    /// The unknown-member policy.
+    pub unknown_members: UnknownMembers,
+}
+
+impl ParseOptions {
+    /// Options that drop unknown members instead of refusing them.
+    pub fn ignoring_unknown() -> Self {
+        ParseOptions {
+            unknown_members: UnknownMembers::Ignore,
+        }
+    }
+}
+
+/// Bytes that are not a JSON object: the 400 of SPEC section 5.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MalformedBody {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl MalformedBody {
+    fn from_json(error: &serde_json::Error) -> Self {
+        let text = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+        MalformedBody {
+            message,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    /// What is wrong, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The line of the error, from 1.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// The column of the error, from 1 (0 at the very start of a line).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for MalformedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for MalformedBody {}
+
+/// Why a request was refused: malformed bytes (400) or invalid data (422).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequestError {
+    /// Not JSON, not an object, or a member name repeated in one object: 400.
+    Malformed(MalformedBody),
+    /// Every violation of the request, in document order: 422.
+    Invalid(ValidationError),
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestError::Malformed(m) => write!(f, "malformed request: {m}"),
+            RequestError::Invalid(v) => write!(f, "invalid data: {v}"),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+/// A validated upsert request: the path id and each writable member of the body, keeping the
+/// difference between absent, `null` and a value where the contract allows `null`.
+///
+/// ```
+/// use rebilly_customer::{Patch, RequestError, UpsertRequest};
+/// let request = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1", "primaryAddress": null}"#).unwrap();
+/// assert_eq!(request.website_id().unwrap().as_str(), "web_1");
+/// assert!(matches!(request.primary_address(), Patch::Null));
+///
+/// let Err(RequestError::Invalid(error)) = UpsertRequest::parse(
+///     "cus_1", br#"{"websiteId": null, "primaryAddress": {"country": "gb"}}"#) else { panic!() };
+/// let fields: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
+/// assert_eq!(fields, ["websiteId", "primaryAddress.country"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpsertRequest {
+    id: CustomerId,
+    website_id: Option<WebsiteId>,
+    payment_token: Option<PaymentToken>,
+    default_payment_instrument: Patch<PaymentInstrument>,
+    custom_fields: Option<CustomFieldsPatch>,
+    primary_address: Patch<ContactPatch>,
+    is_edd_required: Option<bool>,
+}
+
+impl UpsertRequest {
+    /// Parses `body` for the customer `path_id`, refusing unknown members.
+    ///
+    /// # Errors
+    /// [`RequestError::Malformed`] when the bytes are not one JSON object (with line and column);
+    /// otherwise [`RequestError::Invalid`] with every violation of the path id and the body.
+    pub fn parse(path_id: &str, body: &[u8]) -> Result<Self, RequestError> {
+        Self::parse_with(path_id, body, ParseOptions::default())
+    }
+
+    /// Parses with explicit options.
+    ///
+    /// # Errors
+    /// As [`UpsertRequest::parse`].
+    pub fn parse_with(
+        path_id: &str,
+        body: &[u8],
+        options: ParseOptions,
+    ) -> Result<Self, RequestError> {
+        let mut c = Collector::new(options.unknown_members == UnknownMembers::Ignore);
+        let path_id = nfc(path_id);
+        let id = match CustomerId::parse(&path_id) {
+            Ok(id) => Some(id),
+            Err(error) => {
+                c.enter("id");
+                c.absorb(error);
+                c.leave();
+                None
+            }
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let body = TopLevel {
+            c: &mut c,
+            path_id: &path_id,
+        }
+        .deserialize(&mut deserializer)
+        .and_then(|body| deserializer.end().map(|()| body))
+        .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
+        let violations = c.into_violations();
+        match (id, violations.is_empty()) {
+            (Some(id), true) => Ok(UpsertRequest { id, ..body }),
+            _ => Err(RequestError::Invalid(ValidationError::new(violations))),
+        }
+    }
+
+    /// A request for `id` that changes nothing; set members with the `with_` methods.
+    pub fn new(id: CustomerId) -> Self {
+        UpsertRequest {
+            id,
+            website_id: None,
+            payment_token: None,
+            default_payment_instrument: Patch::Absent,
+            custom_fields: None,
+            primary_address: Patch::Absent,
+            is_edd_required: None,
+        }
+    }
+
+    /// Sets `websiteId`.
+    pub fn with_website_id(mut self, website_id: WebsiteId) -> Self {
+        self.website_id = Some(website_id);
+        self
+    }
+    /// Sets `paymentToken`.
+    pub fn with_payment_token(mut self, token: PaymentToken) -> Self {
+        self.payment_token = Some(token);
+        self
+    }
+    /// Sets what happens to `defaultPaymentInstrument`.
+    pub fn with_default_payment_instrument(mut self, patch: Patch<PaymentInstrument>) -> Self {
+        self.default_payment_instrument = patch;
+        self
+    }
+    /// Sets the `customFields` merge patch.
+    pub fn with_custom_fields(mut self, patch: CustomFieldsPatch) -> Self {
+        self.custom_fields = Some(patch);
+        self
+    }
+    /// Sets what happens to `primaryAddress`.
+    pub fn with_primary_address(mut self, patch: Patch<ContactPatch>) -> Self {
+        self.primary_address = patch;
+        self
+    }
+    /// Sets `isEddRequired`.
+    pub fn with_is_edd_required(mut self, value: bool) -> Self {
+        self.is_edd_required = Some(value);
+        self
+    }
+
+    /// The path id.
+    pub fn id(&self) -> &CustomerId {
+        &self.id
+    }
+    /// `websiteId`, if sent.
+    pub fn website_id(&self) -> Option<&WebsiteId> {
+        self.website_id.as_ref()
+    }
+    /// `paymentToken`, if sent.
+    pub fn payment_token(&self) -> Option<&PaymentToken> {
+        self.payment_token.as_ref()
+    }
+    /// What the request does to `defaultPaymentInstrument`.
+    pub fn default_payment_instrument(&self) -> &Patch<PaymentInstrument> {
+        &self.default_payment_instrument
+    }
+    /// The `customFields` merge patch, if sent.
+    pub fn custom_fields(&self) -> Option<&CustomFieldsPatch> {
+        self.custom_fields.as_ref()
+    }
+    /// What the request does to `primaryAddress`.
+    pub fn primary_address(&self) -> &Patch<ContactPatch> {
+        &self.primary_address
+    }
+    /// `isEddRequired`, if sent.
+    pub fn is_edd_required(&self) -> Option<bool> {
+        self.is_edd_required
+    }
+}
+
+/// The normalized request: the path id and the members that were sent, in NFC; never the token.
+impl Serialize for UpsertRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        if let Some(website_id) = &self.website_id {
+            object.serialize_entry("websiteId", website_id)?;
+        }
+        match &self.default_payment_instrument {
+            Patch::Absent => {}
+            Patch::Null => object.serialize_entry("defaultPaymentInstrument", &())?,
+            Patch::Value(v) => object.serialize_entry("defaultPaymentInstrument", v)?,
+        }
+        if let Some(fields) = &self.custom_fields {
+            object.serialize_entry("customFields", fields)?;
+        }
+        match &self.primary_address {
+            Patch::Absent => {}
+            Patch::Null => object.serialize_entry("primaryAddress", &())?,
+            Patch::Value(v) => object.serialize_entry("primaryAddress", v)?,
+        }
+        if let Some(value) = self.is_edd_required {
+            object.serialize_entry("isEddRequired", &value)?;
+        }
+        object.end()
+    }
+}
+
+/// The body's top level, which must be an object; anything else is malformed (400).
+struct TopLevel<'c, 'p> {
+    c: &'c mut Collector,
+    path_id: &'p str,
+}
+
+const NOT_AN_OBJECT: &str = "the request body must be a JSON object";
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = UpsertRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<UpsertRequest, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = UpsertRequest;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    // Every non-object answer says the same thing and never quotes the value.
+    fn visit_bool<E: serde_de::Error>(self, _: bool) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_i64<E: serde_de::Error>(self, _: i64) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_u64<E: serde_de::Error>(self, _: u64) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_f64<E: serde_de::Error>(self, _: f64) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_str<E: serde_de::Error>(self, _: &str) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_unit<E: serde_de::Error>(self) -> Result<UpsertRequest, E> {
+        Err(E::custom(NOT_AN_OBJECT))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<UpsertRequest, A::Error> {
+        Err(serde_de::Error::custom(NOT_AN_OBJECT))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UpsertRequest, A::Error> {
+        let TopLevel { c, path_id } = self;
+        // The path id is a placeholder until `parse_with` puts the checked one in.
+        let mut request = UpsertRequest::new(CustomerId::from_static("_"));
+        de::members(c, map, |c, key, map| {
+            match key {
+                "id" => {
+                    let same = match map.next_value_seed(Seed::new(c, RawShape, true))? {
+                        Got::Value(Raw::Text(text)) => nfc(&text) == path_id,
+                        _ => false,
+                    };
+                    if !same {
+                        c.report_at("id", ViolationKind::IdMismatch);
+                    }
+                }
+                "websiteId" => {
+                    request.website_id = c
+                        .member(map, "websiteId", Text::<WebsiteId>::new(), false)?
+                        .value();
+                }
+                "paymentToken" => {
+                    request.payment_token = c
+                        .member(map, "paymentToken", Text::<PaymentToken>::new(), false)?
+                        .value();
+                }
+                "defaultPaymentInstrument" => {
+                    request.default_payment_instrument = Patch::from_got(c.member(
+                        map,
+                        "defaultPaymentInstrument",
+                        InstrumentShape,
+                        true,
+                    )?);
+                }
+                "customFields" => {
+                    request.custom_fields = c
+                        .member(map, "customFields", CustomFieldsShape, false)?
+                        .value();
+                }
+                "primaryAddress" => {
+                    request.primary_address =
+                        Patch::from_got(c.member(map, "primaryAddress", ContactShape, true)?);
+                }
+                "isEddRequired" => {
+                    request.is_edd_required = c.member(map, "isEddRequired", Bool, false)?.value();
+                }
+                _ if READ_ONLY.contains(&key) => {
+                    map.next_value_seed(Seed::new(c, Skip, true))?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(request)
+    }
+}
+
+impl From<ValidationError> for RequestError {
+    fn from(error: ValidationError) -> Self {
+        RequestError::Invalid(error)
+    }
+}

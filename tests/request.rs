@@ -1,0 +1,212 @@
+//! The request parser beyond the golden corpus (exact messages, the three states of each member,
+//! no panics), the customer resource and the problem bodies.
+
+use proptest::prelude::*;
+use rebilly_customer::*;
+
+fn invalid(id: &str, body: &str) -> Vec<(String, String, String)> {
+    match UpsertRequest::parse(id, body.as_bytes()) {
+        Err(RequestError::Invalid(error)) => error
+            .violations()
+            .iter()
+            .map(|v| (v.field(), v.code().as_str().to_owned(), v.message()))
+            .collect(),
+        other => panic!("expected a 422, got {other:?}"),
+    }
+}
+
+#[test]
+fn messages_name_the_rule_and_the_limit() {
+    let got = invalid(
+        "cus_1",
+        &format!(
+            r#"{{"primaryAddress": {{"lastName": "{}"}}}}"#,
+            "ë".repeat(52)
+        ),
+    );
+    assert_eq!(
+        got,
+        [(
+            "primaryAddress.lastName".to_owned(),
+            "too_long".to_owned(),
+            "must be at most 45 characters, got 52".to_owned()
+        )]
+    );
+    let got = invalid(
+        "cus_1",
+        r#"{"primaryAddress": {"city": null, "emails": "x"}, "websiteId": 1}"#,
+    );
+    assert_eq!(got[0].2, "must be an array");
+    assert_eq!(got[1].2, "must be a string");
+    let got = invalid("cus_1", r#"{"primaryAddress": {"city": 1}}"#);
+    assert_eq!(got[0].2, "must be a string or null");
+}
+
+#[test]
+fn no_message_repeats_personal_data() {
+    let body = r#"{"primaryAddress": {"firstName": "Secretia!", "emails": [{"label": "x", "value": "secretia@@example.com"}],
+        "phoneNumbers": [{"label": "x", "value": "55512345678901234567890123456789012345678901234567890"}]},
+        "paymentToken": ""}"#;
+    let problem =
+        Problem::from(UpsertRequest::parse("cus_1", body.as_bytes()).unwrap_err()).to_json();
+    for secret in ["Secretia", "secretia", "5551234"] {
+        assert!(!problem.contains(secret), "{problem}");
+    }
+}
+
+#[test]
+fn each_member_keeps_absent_null_and_value_apart() {
+    let absent = UpsertRequest::parse("cus_1", b"{}").unwrap();
+    assert!(absent.primary_address().is_absent());
+    assert!(absent.default_payment_instrument().is_absent());
+    assert!(absent.website_id().is_none() && absent.custom_fields().is_none());
+    assert!(absent.is_edd_required().is_none() && absent.payment_token().is_none());
+
+    let null = UpsertRequest::parse(
+        "cus_1",
+        br#"{"primaryAddress": null, "defaultPaymentInstrument": null, "customFields": {"a": null}}"#,
+    )
+    .unwrap();
+    assert!(matches!(null.primary_address(), Patch::Null));
+    assert!(matches!(null.default_payment_instrument(), Patch::Null));
+    assert_eq!(null.custom_fields().unwrap().members()[0].1, None);
+
+    let value = UpsertRequest::parse(
+        "cus_1",
+        br#"{"primaryAddress": {"city": null, "firstName": "A"}, "isEddRequired": true, "paymentToken": "tok"}"#,
+    )
+    .unwrap();
+    let Patch::Value(contact) = value.primary_address() else {
+        panic!()
+    };
+    assert!(matches!(contact.city(), Patch::Null));
+    assert!(contact.last_name().is_absent());
+    assert_eq!(contact.first_name().as_value().unwrap().as_str(), "A");
+    assert_eq!(value.is_edd_required(), Some(true));
+    assert_eq!(value.payment_token().unwrap().expose_secret(), "tok");
+    // The normalized form never carries the token.
+    assert!(!serde_json::to_string(&value).unwrap().contains("tok"));
+}
+
+#[test]
+fn malformed_bodies_are_400_with_position() {
+    let Err(RequestError::Malformed(m)) = UpsertRequest::parse("cus_1", b"{\n  \"a\": }") else {
+        panic!()
+    };
+    assert_eq!((m.line(), m.column()), (2, 8));
+    let problem = Problem::Malformed(m);
+    assert_eq!(problem.status(), 400);
+    assert_eq!(
+        problem.to_json(),
+        r#"{"type":"about:blank","title":"Malformed request","status":400,"detail":"expected value at line 2 column 8"}"#
+    );
+    // Malformed bytes give a 400 and nothing else, even with a bad path id.
+    assert!(matches!(
+        UpsertRequest::parse("bad id", b"{"),
+        Err(RequestError::Malformed(_))
+    ));
+}
+
+#[test]
+fn conflict_problem_body() {
+    let problem = Problem::Conflict {
+        detail: "expected revision 3, stored revision is 4".into(),
+    };
+    assert_eq!(problem.status(), 409);
+    assert_eq!(problem.content_type(), "application/problem+json");
+    assert_eq!(
+        problem.to_json(),
+        r#"{"type":"about:blank","title":"Conflict","status":409,"detail":"expected revision 3, stored revision is 4"}"#
+    );
+}
+
+#[test]
+fn customer_round_trips_through_json() {
+    let text = include_str!("data/customer.json");
+    let customer: Customer = text.parse().unwrap();
+    assert_eq!(customer.email().unwrap().as_str(), "rebilly@example.com");
+    assert_eq!(customer.revision(), 4);
+    let rendered = customer.to_json();
+    let again: Customer = rendered.parse().unwrap();
+    assert_eq!(again, customer);
+    assert_eq!(again.to_json(), rendered);
+
+    let value: serde_json::Value = serde_json::from_str(&rendered).unwrap();
+    let object = value.as_object().unwrap();
+    for member in [
+        "id",
+        "email",
+        "firstName",
+        "lastName",
+        "websiteId",
+        "defaultPaymentInstrument",
+        "createdTime",
+        "updatedTime",
+        "customFields",
+        "primaryAddress",
+        "averageValue",
+        "paymentCount",
+        "lastPaymentTime",
+        "lifetimeRevenue",
+        "invoiceCount",
+        "tags",
+        "revision",
+        "isEddRequired",
+        "hasFulfilledKyc",
+        "organizationId",
+        "_links",
+        "_embedded",
+    ] {
+        assert!(object.contains_key(member), "{member}");
+    }
+    assert_eq!(object.len(), 22);
+    assert!(!object.contains_key("paymentToken"));
+    assert_eq!(value["primaryAddress"]["address2"], serde_json::Value::Null);
+    assert_eq!(
+        value["primaryAddress"]["hash"],
+        "21e123432909c0c8c687bfe47989f383e0e7fd5b"
+    );
+}
+
+#[test]
+fn stored_customers_are_read_with_every_rule() {
+    let text = include_str!("data/customer.json");
+    let broken = text
+        .replace(r#""country": "GB""#, r#""country": "ZZ""#)
+        .replace(
+            r#""currency": "EUR", "amount": 12.5"#,
+            r#""currency": "EURO", "amount": 12.5"#,
+        )
+        .replace(
+            r#"[{"name": "vip", "type": "customer"}]"#,
+            r#"[{"name": "vip", "type": "customer"}, {"name": "VIP", "type": "customer"}]"#,
+        )
+        .replace(r#""revision": 4"#, r#""revision": -1"#)
+        .replace(r#""id": "cus_1","#, r#""paymentToken": "tok","#);
+    let error = serde_json::from_str::<Customer>(&broken)
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "paymentToken: unknown field",
+        "primaryAddress.country",
+        "averageValue.currency",
+        "tags.1.name",
+        "revision: must be a non-negative integer",
+        "id: is required",
+    ] {
+        assert!(error.contains(expected), "{expected} in {error}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn parsing_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = UpsertRequest::parse("cus_1", &bytes);
+    }
+
+    #[test]
+    fn parsing_never_panics_on_json_like_text(text in r#"[{}\[\]":,a-z0-9 \\u.-]{0,80}"#) {
+        let _ = UpsertRequest::parse("cus_1", text.as_bytes());
+        let _ = serde_json::from_str::<Customer>(&text);
+    }
+}
