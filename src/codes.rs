@@ -74,5 +74,5 @@ impl CurrencyCode {
     }
 }
 
-string_value!(CountryCode, "GB");
-string_value!(CurrencyCode, "USD");
+string_value!(CountryCode);
+string_value!(CurrencyCode);

@@ -20,8 +20,7 @@ rule_text!(
     /// The name of a custom field: 1 to 60 of ASCII letters, digits, `_` and `-` (deviation: the
     /// resource schema does not restrict names; this is the rule of the API's custom-field paths).
     CustomFieldName,
-    CUSTOM_FIELD_NAME_RULE,
-    "loyalty-tier"
+    CUSTOM_FIELD_NAME_RULE
 );
 
 /// A customer's custom fields: names to JSON values, ordered by name.

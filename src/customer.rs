@@ -421,10 +421,8 @@ impl<'de> Shape<'de> for LinksShape {
         c: &mut Collector,
         seq: A,
     ) -> Result<Got<Vec<Link>>, A::Error> {
-        let got = de::items(c, seq, LinkShape)?;
-        let total = got.len();
-        let links: Vec<Link> = got.into_iter().filter_map(Got::value).collect();
-        Ok(if links.len() == total {
+        let (links, all_valid) = de::valid_items(c, seq, LinkShape)?;
+        Ok(if all_valid {
             Got::Value(links)
         } else {
             Got::Invalid

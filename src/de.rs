@@ -354,6 +354,23 @@ where
     }
 }
 
+/// The valid items of an array, and whether every item was valid (the others are reported).
+pub(crate) fn valid_items<'de, A, S>(
+    c: &mut Collector,
+    seq: A,
+    shape: S,
+) -> Result<(Vec<S::Out>, bool), A::Error>
+where
+    A: SeqAccess<'de>,
+    S: Shape<'de> + Clone,
+{
+    let got = items(c, seq, shape)?;
+    let total = got.len();
+    let valid: Vec<S::Out> = got.into_iter().filter_map(Got::value).collect();
+    let all_valid = valid.len() == total;
+    Ok((valid, all_valid))
+}
+
 fn skip_map<'de, A: MapAccess<'de>>(c: &mut Collector, map: A) -> Result<(), A::Error> {
     // Every member is "known" here: skipping is not judging.
     members(c, map, |c, _, map| {

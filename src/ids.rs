@@ -30,34 +30,29 @@ rule_text!(
     /// assert!(CustomerId::parse("cus/01").is_err());
     /// ```
     CustomerId,
-    CUSTOMER_ID_RULE,
-    "cus_01"
+    CUSTOMER_ID_RULE
 );
 
 rule_text!(
     /// The id of a website: any text of 1 to 50 code points.
     WebsiteId,
-    OPAQUE_ID_RULE,
-    "web_01"
+    OPAQUE_ID_RULE
 );
 
 rule_text!(
     /// The id of an organization: any text of 1 to 50 code points.
     OrganizationId,
-    OPAQUE_ID_RULE,
-    "org_01"
+    OPAQUE_ID_RULE
 );
 
 rule_text!(
     /// The id of a payment instrument: any text of 1 to 50 code points.
     PaymentInstrumentId,
-    OPAQUE_ID_RULE,
-    "inst_01"
+    OPAQUE_ID_RULE
 );
 
 rule_text!(
     /// The id of a tag: any text of 1 to 50 code points.
     TagId,
-    OPAQUE_ID_RULE,
-    "tag_01"
+    OPAQUE_ID_RULE
 );

@@ -3,7 +3,7 @@
 //! `TryFrom` and `Deserialize` through it, so a rule has exactly one door.
 
 macro_rules! string_value {
-    ($name:ident, $example:literal) => {
+    ($name:ident) => {
         impl $name {
             /// Parses and normalizes `text` (NFC first), checking every rule of the contract.
             ///
@@ -129,7 +129,7 @@ macro_rules! string_value {
 
 /// A string type whose rule is one [`TextRule`](crate::text::TextRule): stored in NFC.
 macro_rules! rule_text {
-    ($(#[$meta:meta])* $name:ident, $rule:expr, $example:literal) => {
+    ($(#[$meta:meta])* $name:ident, $rule:expr) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
@@ -145,6 +145,41 @@ macro_rules! rule_text {
             }
         }
 
-        string_value!($name, $example);
+        string_value!($name);
+    };
+}
+
+/// `FromStr`, `TryFrom<&str>`, `Deserialize` and the collecting reader's door for a type whose
+/// one constructor is `fn parse(&str) -> Result<Self, ValidationError>`.
+macro_rules! parse_door {
+    ($name:ident) => {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ValidationError;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::parse(text)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = $crate::ValidationError;
+            fn try_from(text: &str) -> Result<Self, Self::Error> {
+                Self::parse(text)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Self::parse(&text).map_err(::serde::de::Error::custom)
+            }
+        }
+
+        impl $crate::de::ParseText for $name {
+            fn parse_text(text: &str) -> Result<Self, $crate::ValidationError> {
+                Self::parse(text)
+            }
+        }
     };
 }

@@ -4,7 +4,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::de::{self, Collector, Got, ParseText, Shape, Text};
+use crate::de::{self, Collector, Got, Shape, Text};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::TagId;
 use crate::text::{TAG_NAME_CLASS, TextRule};
@@ -20,8 +20,7 @@ rule_text!(
     /// A tag name: 1 to 255 of ASCII letters, digits, `_`, ECMA whitespace and `@` `~` `-` `.`.
     /// Tag names compare case-insensitively within a customer.
     TagName,
-    TAG_NAME_RULE,
-    "vip"
+    TAG_NAME_RULE
 );
 
 /// The type of a tag.
@@ -63,29 +62,9 @@ impl std::fmt::Display for TagType {
     }
 }
 
-impl std::str::FromStr for TagType {
-    type Err = ValidationError;
-    fn from_str(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
 impl Serialize for TagType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TagType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-impl ParseText for TagType {
-    fn parse_text(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
     }
 }
 
@@ -299,10 +278,8 @@ impl<'de> Shape<'de> for CustomerTagsShape {
         c: &mut Collector,
         seq: A,
     ) -> Result<Got<CustomerTags>, A::Error> {
-        let got = de::items(c, seq, TagShape)?;
-        let total = got.len();
-        let tags: Vec<Tag> = got.into_iter().filter_map(Got::value).collect();
-        if tags.len() != total {
+        let (tags, all_valid) = de::valid_items(c, seq, TagShape)?;
+        if !all_valid {
             return Ok(Got::Invalid);
         }
         match CustomerTags::new(tags) {
@@ -320,3 +297,5 @@ impl<'de> Deserialize<'de> for CustomerTags {
         de::deserialize_shape(deserializer, CustomerTagsShape)
     }
 }
+
+parse_door!(TagType);

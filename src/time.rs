@@ -55,28 +55,10 @@ impl fmt::Display for Timestamp {
     }
 }
 
-impl std::str::FromStr for Timestamp {
-    type Err = ValidationError;
-    fn from_str(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-impl crate::de::ParseText for Timestamp {
-    fn parse_text(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
+parse_door!(Timestamp);

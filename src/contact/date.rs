@@ -1,7 +1,5 @@
 //! Dates of birth: RFC 3339 `full-date`.
 
-use std::borrow::Cow;
-
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::{ValidationError, ViolationKind};
@@ -50,10 +48,6 @@ impl DateOfBirth {
             }))
         }
     }
-
-    fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
-        Self::parse(&text)
-    }
 }
 
 /// `YYYY-MM-DD` with every digit present and the day real.
@@ -79,35 +73,10 @@ impl std::fmt::Display for DateOfBirth {
     }
 }
 
-impl std::str::FromStr for DateOfBirth {
-    type Err = ValidationError;
-    fn from_str(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<&str> for DateOfBirth {
-    type Error = ValidationError;
-    fn try_from(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
 impl serde::Serialize for DateOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DateOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <Cow<'de, str>>::deserialize(deserializer)?;
-        Self::parse_cow(text).map_err(serde::de::Error::custom)
-    }
-}
-
-impl crate::de::ParseText for DateOfBirth {
-    fn parse_text(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
+parse_door!(DateOfBirth);

@@ -66,7 +66,7 @@ impl EmailAddress {
     }
 }
 
-string_value!(EmailAddress, "rebilly@example.com");
+string_value!(EmailAddress);
 
 /// Checks the mailbox grammar and returns the canonical form, or the reason it is not one.
 fn mailbox(text: &str) -> Result<String, &'static str> {

@@ -207,10 +207,7 @@ impl<'de, V: ParseText> Shape<'de> for ListShape<V> {
         c: &mut Collector,
         seq: A,
     ) -> Result<Got<Self::Out>, A::Error> {
-        let got = de::items(c, seq, ItemShape::<V>::new())?;
-        let total = got.len();
-        let items: Vec<ListItem<V>> = got.into_iter().filter_map(Got::value).collect();
-        let valid = items.len() == total;
+        let (items, valid) = de::valid_items(c, seq, ItemShape::<V>::new())?;
         match PrimaryList::new(items) {
             Ok(list) if valid => Ok(Got::Value(list)),
             Ok(_) => Ok(Got::Invalid),

@@ -57,63 +57,54 @@ rule_text!(
     /// assert_eq!(ContactName::parse("Jose\u{301}").unwrap().as_str(), "José");
     /// ```
     ContactName,
-    NAME_RULE,
-    "Zoë"
+    NAME_RULE
 );
 
 rule_text!(
     /// A city: the name rule (1 to 45 of `\w`, `\s`, `\p{L}`, `-` `,` `.` `'`).
     City,
-    NAME_RULE,
-    "Austin"
+    NAME_RULE
 );
 
 rule_text!(
     /// An organization: 1 to 255 of the name class plus `&`.
     Organization,
-    ORGANIZATION_RULE,
-    "Rebilly"
+    ORGANIZATION_RULE
 );
 
 rule_text!(
     /// A street address line (`address`, `address2`): 1 to 60 of `\w`, `\s`, `\p{L}` and
     /// `-` `/` `,` `.` `#` `;` `:` `(` `)` `'` `&`.
     AddressLine,
-    ADDRESS_RULE,
-    "36 Craven St"
+    ADDRESS_RULE
 );
 
 rule_text!(
     /// A region: 1 to 45 of the address class without `&`.
     Region,
-    REGION_RULE,
-    "Texas"
+    REGION_RULE
 );
 
 rule_text!(
     /// A job title: 1 to 255 of the address class without `&`.
     JobTitle,
-    JOB_TITLE_RULE,
-    "CEO"
+    JOB_TITLE_RULE
 );
 
 rule_text!(
     /// A postal code: 1 to 10 of ASCII letters, digits, `_`, ECMA whitespace and `-`.
     PostalCode,
-    POSTAL_CODE_RULE,
-    "WC2N 5NF"
+    POSTAL_CODE_RULE
 );
 
 rule_text!(
     /// The label of an email or phone item: any text of at most 45 code points, possibly empty.
     Label,
-    LABEL_RULE,
-    "main"
+    LABEL_RULE
 );
 
 rule_text!(
     /// A phone number value: any text of at most 50 code points, possibly empty.
     PhoneNumber,
-    PHONE_RULE,
-    "1-512-777-0269"
+    PHONE_RULE
 );

@@ -48,29 +48,4 @@ impl fmt::Debug for PaymentToken {
     }
 }
 
-impl std::str::FromStr for PaymentToken {
-    type Err = ValidationError;
-    fn from_str(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<&str> for PaymentToken {
-    type Error = ValidationError;
-    fn try_from(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentToken {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-impl crate::de::ParseText for PaymentToken {
-    fn parse_text(text: &str) -> Result<Self, ValidationError> {
-        Self::parse(text)
-    }
-}
+parse_door!(PaymentToken);
