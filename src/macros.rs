@@ -40,20 +40,6 @@ macro_rules! string_value {
             }
         }
 
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::ValidationError;
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                Self::parse(text)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = $crate::ValidationError;
-            fn try_from(text: &str) -> Result<Self, Self::Error> {
-                Self::parse(text)
-            }
-        }
-
         impl TryFrom<String> for $name {
             type Error = $crate::ValidationError;
             fn try_from(text: String) -> Result<Self, Self::Error> {
@@ -98,32 +84,7 @@ macro_rules! string_value {
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                struct TextVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for TextVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<$name, E> {
-                        $name::parse(text).map_err(E::custom)
-                    }
-                    fn visit_string<E: ::serde::de::Error>(self, text: String) -> Result<$name, E> {
-                        $name::try_from(text).map_err(E::custom)
-                    }
-                }
-                deserializer.deserialize_str(TextVisitor)
-            }
-        }
-
-        impl $crate::de::ParseText for $name {
-            fn parse_text(text: &str) -> Result<Self, $crate::ValidationError> {
-                Self::parse(text)
-            }
-        }
+        parse_door!($name);
     };
 }
 
