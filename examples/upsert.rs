@@ -1,67 +1,325 @@
-//! Parses an upsert request the way a server would and prints the outcome as one JSON object:
-//! `{"status": 200, "body": <normalized request>}`, or 400/422 with the problem body.
+//! The upsert as a server runs it, from bytes to response: parse the request, merge it into the
+//! stored customer (if any), and print one JSON object:
+//!
+//! `{"status": S, "outcome": "created"|"updated"|"unchanged"|"rejected",
+//!   "headers": {"Location": …} (201 only), "changes": [paths] (updated only),
+//!   "body": customer or problem}`
 //!
 //! ```sh
-//! cargo run --example upsert -- --id cus_1 examples/data/request.json
-//! echo '{"websiteId": null}' | cargo run --example upsert -- --id cus_1 -
+//! cargo run --release --example upsert -- --id cus_1 examples/data/request.json
+//! cargo run --release --example upsert -- --id cus_1 --existing examples/data/customer.json \
+//!     --now 2026-11-26T12:00:00Z examples/data/update.json
+//! cargo run --release --example upsert -- --lines < examples/data/cases.jsonl
 //! ```
 //!
-//! Exit code: 0 for 2xx, 1 for 4xx, 2 for a usage error.
+//! Exit code: 0 for 2xx, 1 for 4xx, 2 for a usage error. With `--lines`, each line of stdin is one
+//! case and the exit code is 0 unless stdin cannot be read.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
-use rebilly_customer::{ParseOptions, Problem, UpsertRequest};
-use serde_json::json;
+use rebilly_customer::{
+    Customer, OrganizationId, ParseOptions, PaymentInstrument, PaymentToken, Problem, Timestamp,
+    TokenRejection, UpsertContext, UpsertRequest, WebsiteId,
+};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Value, json};
 
-const USAGE: &str = "usage: upsert --id ID [--ignore-unknown] [BODY_FILE|-]";
+const USAGE: &str = "usage: upsert --id ID [--existing CUSTOMER_JSON_FILE] [--now RFC3339] \
+[--org ORG_ID] [--default-website WEBSITE_ID] [--if-revision N] [--base-url URL] \
+[--token TOKEN=INSTRUMENT_JSON]... [--ignore-unknown] [BODY_FILE|-]
+       upsert --lines < CASES.jsonl";
+
+/// The organization of every case that names none.
+const EXAMPLE_ORG: &str = "org_example";
+
+/// One upsert to run: what the command line or a line of `--lines` describes.
+#[derive(Default)]
+struct Case {
+    id: String,
+    body: Vec<u8>,
+    existing: Option<Customer>,
+    now: Option<Timestamp>,
+    org: Option<String>,
+    default_website: Option<String>,
+    if_revision: Option<u64>,
+    base_url: Option<String>,
+    tokens: HashMap<String, PaymentInstrument>,
+    ignore_unknown: bool,
+}
 
 fn main() -> ExitCode {
-    let mut id = None;
-    let mut body_path = None;
-    let mut options = ParseOptions::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--id" => id = args.next(),
-            "--ignore-unknown" => options = ParseOptions::ignoring_unknown(),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            _ if body_path.is_none() && (arg == "-" || !arg.starts_with('-')) => {
-                body_path = Some(arg)
-            }
-            _ => return usage(&format!("unexpected argument {arg:?}")),
-        }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
     }
-    let Some(id) = id else {
-        return usage("--id is required");
+    if args.first().map(String::as_str) == Some("--lines") {
+        return if args.len() == 1 {
+            run_lines()
+        } else {
+            usage("--lines takes no other argument")
+        };
+    }
+    let case = match case_from_args(args) {
+        Ok(case) => case,
+        Err(message) => return usage(&message),
     };
-    let body = match read_body(body_path.as_deref().unwrap_or("-")) {
-        Ok(body) => body,
-        Err(error) => return usage(&format!("cannot read the body: {error}")),
+    let output = match run(case) {
+        Ok(output) => output,
+        Err(message) => return usage(&message),
     };
-
-    let (status, body) = match UpsertRequest::parse_with(&id, &body, options) {
-        Ok(request) => (
-            200,
-            serde_json::to_value(&request).expect("a request serializes"),
-        ),
-        Err(error) => {
-            let problem = Problem::from(error);
-            (
-                problem.status(),
-                serde_json::to_value(&problem).expect("a problem serializes"),
-            )
-        }
-    };
-    println!("{}", json!({"status": status, "body": body}));
-    if status < 300 {
+    println!("{output}");
+    if output.starts_with(r#"{"status":2"#) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+fn case_from_args(args: Vec<String>) -> Result<Case, String> {
+    let mut case = Case::default();
+    let mut id = None;
+    let mut body_path = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--id" => id = Some(value("--id")?),
+            "--existing" => {
+                let path = value("--existing")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                case.existing = Some(read_existing(&text)?);
+            }
+            "--now" => case.now = Some(read_now(&value("--now")?)?),
+            "--org" => case.org = Some(value("--org")?),
+            "--default-website" => case.default_website = Some(value("--default-website")?),
+            "--if-revision" => {
+                let text = value("--if-revision")?;
+                let revision = text.parse().map_err(|_| {
+                    format!("--if-revision must be a non-negative integer, got {text:?}")
+                })?;
+                case.if_revision = Some(revision);
+            }
+            "--base-url" => case.base_url = Some(value("--base-url")?),
+            "--token" => {
+                let pair = value("--token")?;
+                let (token, instrument) = pair
+                    .split_once('=')
+                    .ok_or("--token takes TOKEN=INSTRUMENT_JSON")?;
+                case.tokens
+                    .insert(token.to_owned(), read_instrument(instrument.as_bytes())?);
+            }
+            "--ignore-unknown" => case.ignore_unknown = true,
+            _ if body_path.is_none() && (arg == "-" || !arg.starts_with('-')) => {
+                body_path = Some(arg)
+            }
+            _ => return Err(format!("unexpected argument {arg:?}")),
+        }
+    }
+    case.id = id.ok_or("--id is required")?;
+    case.body = read_body(body_path.as_deref().unwrap_or("-"))
+        .map_err(|e| format!("cannot read the body: {e}"))?;
+    Ok(case)
+}
+
+/// Runs one case; `Err` is a usage error (a bad argument, not a refused request).
+fn run(case: Case) -> Result<String, String> {
+    let organization = case.org.as_deref().unwrap_or(EXAMPLE_ORG);
+    let organization = OrganizationId::parse(organization)
+        .map_err(|e| format!("the organization id is invalid: {e}"))?;
+    let now = case
+        .now
+        .unwrap_or_else(|| Timestamp::from_datetime(std::time::SystemTime::now().into()));
+    let tokens = case.tokens;
+    let resolver = move |token: &PaymentToken| {
+        tokens
+            .get(token.expose_secret())
+            .cloned()
+            .ok_or_else(|| TokenRejection::new("the token is unknown or has expired"))
+    };
+    let mut context = UpsertContext::new(now, organization).with_token_resolver(&resolver);
+    if let Some(website) = case.default_website {
+        let website = WebsiteId::parse(&website)
+            .map_err(|e| format!("the default website id is invalid: {e}"))?;
+        context = context.with_default_website(website);
+    }
+    if let Some(revision) = case.if_revision {
+        context = context.with_expected_revision(revision);
+    }
+    if let Some(base_url) = case.base_url {
+        context = context.with_base_url(base_url);
+    }
+
+    let options = if case.ignore_unknown {
+        ParseOptions::ignoring_unknown()
+    } else {
+        ParseOptions::default()
+    };
+    let outcome = UpsertRequest::parse_with(&case.id, &case.body, options)
+        .map_err(Problem::from)
+        .and_then(|request| {
+            // The parse succeeded, so the path id is valid.
+            let id = request.id().clone();
+            Customer::apply_upsert(case.existing, &id, request, &context).map_err(Problem::from)
+        });
+    Ok(match outcome {
+        Ok(outcome) => {
+            let changes: Vec<String> = outcome.changes().iter().map(ToString::to_string).collect();
+            render(&Output {
+                status: outcome.status(),
+                outcome: outcome.as_str(),
+                location: outcome.location(),
+                changes: &changes,
+                body: Body::Customer(outcome.customer()),
+            })
+        }
+        Err(problem) => render(&Output {
+            status: problem.status(),
+            outcome: "rejected",
+            location: None,
+            changes: &[],
+            body: Body::Problem(&problem),
+        }),
+    })
+}
+
+/// One line of output, its members in the order the issue lists them, and the body in the
+/// crate's own member order.
+struct Output<'a> {
+    status: u16,
+    outcome: &'static str,
+    location: Option<&'a str>,
+    changes: &'a [String],
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    Customer(&'a Customer),
+    Problem(&'a Problem),
+}
+
+impl Serialize for Output<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("status", &self.status)?;
+        object.serialize_entry("outcome", self.outcome)?;
+        if let Some(location) = self.location {
+            object.serialize_entry("headers", &json!({ "Location": location }))?;
+        }
+        if !self.changes.is_empty() {
+            object.serialize_entry("changes", self.changes)?;
+        }
+        match self.body {
+            Body::Customer(customer) => object.serialize_entry("body", customer)?,
+            Body::Problem(problem) => object.serialize_entry("body", problem)?,
+        }
+        object.end()
+    }
+}
+
+fn render(output: &Output<'_>) -> String {
+    serde_json::to_string(output).expect("the crate's types always serialize")
+}
+
+/// `--lines`: one case per line of stdin, one output per line of stdout.
+fn run_lines() -> ExitCode {
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                eprintln!("upsert: cannot read stdin: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let output = case_from_line(&line)
+            .and_then(run)
+            .unwrap_or_else(|error| json!({ "error": error }).to_string());
+        if writeln!(stdout, "{output}").is_err() {
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn case_from_line(line: &str) -> Result<Case, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let Value::Object(members) = value else {
+        return Err("a case must be a JSON object".into());
+    };
+    let mut case = Case::default();
+    let text = |key: &str, value: Value| match value {
+        Value::String(text) => Ok(text),
+        _ => Err(format!("{key} must be a string")),
+    };
+    let mut id = None;
+    let mut has_body = false;
+    for (key, value) in members {
+        match key.as_str() {
+            "id" => id = Some(text("id", value)?),
+            "body" | "rawBody" if has_body => {
+                return Err("a case has body or rawBody, not both".into());
+            }
+            "body" => {
+                has_body = true;
+                case.body = serde_json::to_vec(&value).expect("a JSON value serializes");
+            }
+            "rawBody" => {
+                has_body = true;
+                case.body = text("rawBody", value)?.into_bytes();
+            }
+            "existing" if value.is_null() => {}
+            "existing" => {
+                case.existing = Some(read_existing(&value.to_string())?);
+            }
+            "now" => case.now = Some(read_now(&text("now", value)?)?),
+            "org" => case.org = Some(text("org", value)?),
+            "defaultWebsite" => case.default_website = Some(text("defaultWebsite", value)?),
+            "ifRevision" => {
+                case.if_revision = Some(
+                    value
+                        .as_u64()
+                        .ok_or("ifRevision must be a non-negative integer")?,
+                );
+            }
+            "baseUrl" => case.base_url = Some(text("baseUrl", value)?),
+            "tokens" => {
+                let Value::Object(tokens) = value else {
+                    return Err("tokens must be an object".into());
+                };
+                for (token, instrument) in tokens {
+                    let instrument = read_instrument(instrument.to_string().as_bytes())?;
+                    case.tokens.insert(token, instrument);
+                }
+            }
+            "ignoreUnknown" => {
+                case.ignore_unknown = value.as_bool().ok_or("ignoreUnknown must be a boolean")?;
+            }
+            _ => return Err(format!("unknown case member {key:?}")),
+        }
+    }
+    case.id = id.ok_or("a case needs an id")?;
+    Ok(case)
+}
+
+fn read_existing(text: &str) -> Result<Customer, String> {
+    text.parse()
+        .map_err(|e| format!("the existing customer is invalid: {e}"))
+}
+
+fn read_now(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(text).map_err(|_| format!("now must be an RFC 3339 date-time, got {text:?}"))
+}
+
+fn read_instrument(json: &[u8]) -> Result<PaymentInstrument, String> {
+    serde_json::from_slice(json).map_err(|e| format!("a token's instrument is invalid: {e}"))
 }
 
 fn read_body(path: &str) -> std::io::Result<Vec<u8>> {

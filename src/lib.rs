@@ -26,8 +26,15 @@ pub use contact::{
     EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode,
     PrimaryList, Region,
 };
-pub use custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
-pub use customer::{Customer, Link, LinkRel, Money};
+pub use custom_fields::{
+    ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
+    CustomFieldName, CustomFieldType, CustomFields, CustomFieldsPatch, STRING_DEFAULT_MAX,
+    STRING_MAX_LIMIT,
+};
+pub use customer::{
+    Conflict, Customer, DEFAULT_BASE_URL, Link, LinkRel, Money, RefuseAllTokens, TokenRejection,
+    TokenResolver, UpsertContext, UpsertError, UpsertOutcome,
+};
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
 pub use patch::Patch;

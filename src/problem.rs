@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::customer::UpsertError;
 use crate::error::{ValidationError, Violation};
 use crate::request::{MalformedBody, RequestError};
 
@@ -103,6 +104,17 @@ impl From<RequestError> for Problem {
         match error {
             RequestError::Malformed(m) => Problem::Malformed(m),
             RequestError::Invalid(v) => Problem::Invalid(v),
+        }
+    }
+}
+
+impl From<UpsertError> for Problem {
+    fn from(error: UpsertError) -> Self {
+        match error {
+            UpsertError::Conflict(conflict) => Problem::Conflict {
+                detail: conflict.detail(),
+            },
+            UpsertError::Invalid(v) => Problem::Invalid(v),
         }
     }
 }

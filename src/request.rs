@@ -145,13 +145,13 @@ impl std::error::Error for RequestError {}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpsertRequest {
-    id: CustomerId,
-    website_id: Option<WebsiteId>,
-    payment_token: Option<PaymentToken>,
-    default_payment_instrument: Patch<PaymentInstrument>,
-    custom_fields: Option<CustomFieldsPatch>,
-    primary_address: Patch<ContactPatch>,
-    is_edd_required: Option<bool>,
+    pub(crate) id: CustomerId,
+    pub(crate) website_id: Option<WebsiteId>,
+    pub(crate) payment_token: Option<PaymentToken>,
+    pub(crate) default_payment_instrument: Patch<PaymentInstrument>,
+    pub(crate) custom_fields: Option<CustomFieldsPatch>,
+    pub(crate) primary_address: Patch<ContactPatch>,
+    pub(crate) is_edd_required: Option<bool>,
 }
 
 impl UpsertRequest {

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::error::{ValidationError, ViolationKind};
 
-const FULL_DATE: &str = "a real calendar date written YYYY-MM-DD";
+pub(crate) const FULL_DATE: &str = "a real calendar date written YYYY-MM-DD";
 
 /// A date of birth: exactly `YYYY-MM-DD`, a real calendar day.
 ///
@@ -51,7 +51,7 @@ impl DateOfBirth {
 }
 
 /// `YYYY-MM-DD` with every digit present and the day real.
-fn parse_full_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_full_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
     let shape_ok = b.len() == 10
         && b[4] == b'-'

@@ -11,6 +11,7 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use date::DateOfBirth;
+pub(crate) use date::{FULL_DATE, parse_full_date};
 pub use email::{EMAIL_MAX, EmailAddress};
 pub use list::{ContactEmail, ContactPhone, ListItem, PrimaryList};
 pub use text_fields::{

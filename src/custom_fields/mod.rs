@@ -1,6 +1,8 @@
 //! Custom fields: a JSON object of any values under names of 1 to 60 of `\w` and `-`, merged as
 //! RFC 7396 JSON Merge Patch.
 
+mod definitions;
+
 use std::collections::BTreeMap;
 
 use serde::de::MapAccess;
@@ -9,6 +11,11 @@ use serde_json::Value;
 
 use crate::de::{self, Collector, Got, Json, Seed, Shape};
 use crate::text::{CUSTOM_FIELD_NAME_CLASS, TextRule};
+
+pub use definitions::{
+    ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
+    CustomFieldType, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
+};
 
 const CUSTOM_FIELD_NAME_RULE: TextRule = TextRule {
     max: Some(60),
@@ -79,23 +86,33 @@ impl CustomFields {
     /// recursively into an object, anything else replaces.
     pub fn apply_patch(&mut self, patch: CustomFieldsPatch) {
         for (name, value) in patch.0 {
-            match value {
-                None => {
-                    self.0.remove(&name);
-                }
-                Some(value) => {
-                    let slot = self.0.entry(name).or_insert(Value::Null);
-                    merge_patch(slot, &value);
-                }
+            self.apply_member(name, value);
+        }
+    }
+
+    /// One member of a merge patch: `None` (`null`) deletes, a value merges in.
+    pub(crate) fn apply_member(&mut self, name: CustomFieldName, value: Option<Value>) {
+        match value {
+            None => {
+                self.0.remove(&name);
+            }
+            Some(value) => {
+                let slot = self.0.entry(name).or_insert(Value::Null);
+                merge_patch(slot, value);
             }
         }
+    }
+
+    /// The value of a field, by its checked name.
+    pub(crate) fn get_named(&self, name: &CustomFieldName) -> Option<&Value> {
+        self.0.get(name)
     }
 }
 
 /// RFC 7396 section 2, `MergePatch(Target, Patch)`.
-pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: Value) {
     let Value::Object(patch) = patch else {
-        *target = patch.clone();
+        *target = patch;
         return;
     };
     if !target.is_object() {
@@ -106,9 +123,9 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     };
     for (key, value) in patch {
         if value.is_null() {
-            target.remove(key);
+            target.remove(&key);
         } else {
-            merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+            merge_patch(target.entry(key).or_insert(Value::Null), value);
         }
     }
 }
@@ -155,6 +172,10 @@ impl CustomFieldsPatch {
     /// The members, in document order.
     pub fn members(&self) -> &[(CustomFieldName, Option<Value>)] {
         &self.0
+    }
+
+    pub(crate) fn into_members(self) -> Vec<(CustomFieldName, Option<Value>)> {
+        self.0
     }
 }
 

@@ -1,7 +1,11 @@
 //! The customer resource (SPEC section 6): every member of the response schema, rendered with
 //! `null` for unset nullable members and never the payment token; read back with every rule.
 
-use serde::de::{MapAccess, SeqAccess};
+mod context;
+mod links;
+mod upsert;
+
+use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Number;
@@ -15,6 +19,13 @@ use crate::ids::{CustomerId, OrganizationId, WebsiteId};
 use crate::payment::{InstrumentShape, PaymentInstrument};
 use crate::tags::{CustomerTags, CustomerTagsShape};
 use crate::time::Timestamp;
+
+pub use context::{
+    DEFAULT_BASE_URL, RefuseAllTokens, TokenRejection, TokenResolver, UpsertContext,
+};
+use links::LinksShape;
+pub use links::{Link, LinkRel};
+pub use upsert::{Conflict, UpsertError, UpsertOutcome};
 
 /// An amount in the organization's reporting currency and in USD (`averageValue`,
 /// `lifetimeRevenue`).
@@ -64,77 +75,6 @@ impl Serialize for Money {
         object.serialize_entry("currency", &self.currency)?;
         object.serialize_entry("amount", &self.amount)?;
         object.serialize_entry("amountUsd", &self.amount_usd)?;
-        object.end()
-    }
-}
-
-/// The relation of a link in `_links`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LinkRel {
-    /// `self`
-    SelfLink,
-    /// `attachments`
-    Attachments,
-    /// `defaultPaymentInstrument`
-    DefaultPaymentInstrument,
-    /// `leadSource`
-    LeadSource,
-    /// `website`
-    Website,
-}
-
-impl LinkRel {
-    /// The relation as the API spells it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LinkRel::SelfLink => "self",
-            LinkRel::Attachments => "attachments",
-            LinkRel::DefaultPaymentInstrument => "defaultPaymentInstrument",
-            LinkRel::LeadSource => "leadSource",
-            LinkRel::Website => "website",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        [
-            LinkRel::SelfLink,
-            LinkRel::Attachments,
-            LinkRel::DefaultPaymentInstrument,
-            LinkRel::LeadSource,
-            LinkRel::Website,
-        ]
-        .into_iter()
-        .find(|rel| rel.as_str() == text)
-    }
-}
-
-/// One item of `_links`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Link {
-    rel: LinkRel,
-    href: String,
-}
-
-impl Link {
-    /// A link.
-    pub fn new(rel: LinkRel, href: String) -> Self {
-        Link { rel, href }
-    }
-    /// The relation.
-    pub fn rel(&self) -> LinkRel {
-        self.rel
-    }
-    /// The URL.
-    pub fn href(&self) -> &str {
-        &self.href
-    }
-}
-
-impl Serialize for Link {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(2))?;
-        object.serialize_entry("rel", self.rel.as_str())?;
-        object.serialize_entry("href", &self.href)?;
         object.end()
     }
 }
@@ -358,75 +298,6 @@ impl<'de> Shape<'de> for MoneyShape {
             }
             _ => Ok(Got::Invalid),
         }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct LinkShape;
-
-impl<'de> Shape<'de> for LinkShape {
-    type Out = Link;
-    const EXPECTED: &'static str = "an object";
-    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Link>, A::Error> {
-        let mark = c.mark();
-        let (mut rel, mut href) = (None, None);
-        de::members(c, map, |c, key, map| {
-            match key {
-                "rel" => rel = c.member(map, "rel", de::RawShape, false)?.value(),
-                "href" => href = c.member(map, "href", de::RawShape, false)?.value(),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let rel = match rel {
-            Some(de::Raw::Text(text)) => LinkRel::parse(&text),
-            _ => None,
-        };
-        let href = match href {
-            Some(de::Raw::Text(text)) => Some(text),
-            _ => None,
-        };
-        if rel.is_none() {
-            c.report_at(
-                "rel",
-                ViolationKind::Pattern {
-                    allowed: "self, attachments, defaultPaymentInstrument, leadSource or website",
-                },
-            );
-        }
-        if href.is_none() {
-            c.report_at(
-                "href",
-                ViolationKind::Type {
-                    expected: "a string",
-                    nullable: false,
-                },
-            );
-        }
-        match (rel, href) {
-            (Some(rel), Some(href)) if c.clean_since(mark) => Ok(Got::Value(Link::new(rel, href))),
-            _ => Ok(Got::Invalid),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct LinksShape;
-
-impl<'de> Shape<'de> for LinksShape {
-    type Out = Vec<Link>;
-    const EXPECTED: &'static str = "an array";
-    fn on_seq<A: SeqAccess<'de>>(
-        self,
-        c: &mut Collector,
-        seq: A,
-    ) -> Result<Got<Vec<Link>>, A::Error> {
-        let (links, all_valid) = de::valid_items(c, seq, LinkShape)?;
-        Ok(if all_valid {
-            Got::Value(links)
-        } else {
-            Got::Invalid
-        })
     }
 }
 

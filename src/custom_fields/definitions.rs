@@ -1,0 +1,513 @@
+//! Custom field definitions (`rebilly-custom-field.schema.yaml`): a type per name, with
+//! `allowedValues` and `maxLength` where the type has them. When the caller passes definitions to
+//! the upsert, each value a request sets is checked against its field's definition, and a name
+//! with no definition is refused.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::codes::CurrencyCode;
+use crate::contact::{FULL_DATE, parse_full_date};
+use crate::custom_fields::CustomFieldName;
+use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::text::{code_points, nfc_owned};
+use crate::time::Timestamp;
+
+/// Longest `string` value when the definition sets no `maxLength`.
+pub const STRING_DEFAULT_MAX: usize = 255;
+/// Largest `maxLength` a definition may set.
+pub const STRING_MAX_LIMIT: usize = 4000;
+/// Longest item of an `array` value.
+pub const ARRAY_ITEM_MAX: usize = 255;
+/// Most items of an `array` value.
+pub const ARRAY_MAX_ITEMS: usize = 1000;
+
+/// The type of a custom field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CustomFieldType {
+    /// `array`: up to 1000 strings of up to 255 characters.
+    Array,
+    /// `boolean`: `true` or `false`.
+    Boolean,
+    /// `date`: `YYYY-MM-DD`, a real calendar day.
+    Date,
+    /// `datetime`: an RFC 3339 date-time.
+    Datetime,
+    /// `integer`: a whole number from -2^31 to 2^31-1.
+    Integer,
+    /// `number`: any JSON number.
+    Number,
+    /// `string`: up to `maxLength` characters (255 unless set, at most 4000).
+    String,
+    /// `monetary`: `{"currency": ISO 4217 code, "amount": number}`.
+    Monetary,
+}
+
+impl CustomFieldType {
+    const ALL: [CustomFieldType; 8] = [
+        CustomFieldType::Array,
+        CustomFieldType::Boolean,
+        CustomFieldType::Date,
+        CustomFieldType::Datetime,
+        CustomFieldType::Integer,
+        CustomFieldType::Number,
+        CustomFieldType::String,
+        CustomFieldType::Monetary,
+    ];
+
+    /// The type as definitions spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CustomFieldType::Array => "array",
+            CustomFieldType::Boolean => "boolean",
+            CustomFieldType::Date => "date",
+            CustomFieldType::Datetime => "datetime",
+            CustomFieldType::Integer => "integer",
+            CustomFieldType::Number => "number",
+            CustomFieldType::String => "string",
+            CustomFieldType::Monetary => "monetary",
+        }
+    }
+
+    /// The type named `text`, if there is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+
+    /// What a value of this type is, in words, for messages.
+    fn expected(self) -> &'static str {
+        match self {
+            CustomFieldType::Array => "an array of strings",
+            CustomFieldType::Boolean => "a boolean",
+            CustomFieldType::Date => FULL_DATE,
+            CustomFieldType::Datetime => "an RFC 3339 date-time",
+            CustomFieldType::Integer => "an integer from -2147483648 to 2147483647",
+            CustomFieldType::Number => "a number",
+            CustomFieldType::String => "a string",
+            CustomFieldType::Monetary => "an object with currency and amount",
+        }
+    }
+}
+
+impl fmt::Display for CustomFieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The definition of one custom field: its type, and for `string` and `array` the values it
+/// allows; for `string` its longest length.
+///
+/// ```
+/// use rebilly_customer::{CustomFieldDefinition, CustomFieldType};
+/// use serde_json::json;
+/// let tier = CustomFieldDefinition::new(CustomFieldType::String)
+///     .with_allowed_values(vec!["gold".into(), "silver".into()])
+///     .unwrap();
+/// assert!(tier.check(&json!("gold")).is_ok());
+/// let error = tier.check(&json!("bronze")).unwrap_err();
+/// assert_eq!(error.to_string(), "must be one of the 2 allowed values");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomFieldDefinition {
+    field_type: CustomFieldType,
+    allowed_values: Option<Vec<String>>,
+    max_length: Option<usize>,
+}
+
+fn definition_error(member: &'static str, reason: String) -> ValidationError {
+    Violation::new(
+        FieldPath::root().join("additionalSchema").join(member),
+        ViolationKind::CustomField { reason },
+    )
+    .into()
+}
+
+impl CustomFieldDefinition {
+    /// A definition of `field_type` with no extra constraint.
+    pub fn new(field_type: CustomFieldType) -> Self {
+        CustomFieldDefinition {
+            field_type,
+            allowed_values: None,
+            max_length: None,
+        }
+    }
+
+    /// Restricts the values (for `string`) or the items (for `array`) to `values`.
+    ///
+    /// # Errors
+    /// `custom_field` at `additionalSchema.allowedValues` for any other type.
+    pub fn with_allowed_values(mut self, values: Vec<String>) -> Result<Self, ValidationError> {
+        if !matches!(
+            self.field_type,
+            CustomFieldType::String | CustomFieldType::Array
+        ) {
+            return Err(definition_error(
+                "allowedValues",
+                format!("is only for string and array, not {}", self.field_type),
+            ));
+        }
+        // Values are compared with NFC text, so the allowed ones are kept in NFC too.
+        self.allowed_values = Some(values.into_iter().map(nfc_owned).collect());
+        Ok(self)
+    }
+
+    /// Sets the longest `string` value, in characters.
+    ///
+    /// # Errors
+    /// `custom_field` at `additionalSchema.maxLength` for another type, or for a length of 0 or
+    /// more than 4000.
+    pub fn with_max_length(mut self, max: usize) -> Result<Self, ValidationError> {
+        if self.field_type != CustomFieldType::String {
+            return Err(definition_error(
+                "maxLength",
+                format!("is only for string, not {}", self.field_type),
+            ));
+        }
+        if !(1..=STRING_MAX_LIMIT).contains(&max) {
+            return Err(definition_error(
+                "maxLength",
+                format!("must be from 1 to {STRING_MAX_LIMIT}, got {max}"),
+            ));
+        }
+        self.max_length = Some(max);
+        Ok(self)
+    }
+
+    /// The type.
+    pub fn field_type(&self) -> CustomFieldType {
+        self.field_type
+    }
+
+    /// The allowed values, if restricted.
+    pub fn allowed_values(&self) -> Option<&[String]> {
+        self.allowed_values.as_deref()
+    }
+
+    /// The longest `string` value: `maxLength`, else 255. `None` for other types.
+    pub fn max_length(&self) -> Option<usize> {
+        (self.field_type == CustomFieldType::String)
+            .then(|| self.max_length.unwrap_or(STRING_DEFAULT_MAX))
+    }
+
+    /// Checks a value against the definition. Messages name the rule, never the value.
+    ///
+    /// # Errors
+    /// Every broken rule, code `custom_field`, at the value itself or at the array item or
+    /// monetary member that breaks it.
+    pub fn check(&self, value: &Value) -> Result<(), ValidationError> {
+        let mut violations = Vec::new();
+        let mut report = |path: FieldPath, reason: String| {
+            violations.push(Violation::new(path, ViolationKind::CustomField { reason }));
+        };
+        let wrong_type = || format!("must be {}", self.field_type.expected());
+        match (self.field_type, value) {
+            (CustomFieldType::Boolean, Value::Bool(_))
+            | (CustomFieldType::Number, Value::Number(_)) => {}
+            (CustomFieldType::Integer, Value::Number(n)) => {
+                if !is_i32(n) {
+                    report(FieldPath::root(), wrong_type());
+                }
+            }
+            (CustomFieldType::Date, Value::String(text)) => {
+                if parse_full_date(text).is_none() {
+                    report(FieldPath::root(), wrong_type());
+                }
+            }
+            (CustomFieldType::Datetime, Value::String(text)) => {
+                if Timestamp::parse(text).is_err() {
+                    report(FieldPath::root(), wrong_type());
+                }
+            }
+            (CustomFieldType::String, Value::String(text)) => {
+                let max = self.max_length.unwrap_or(STRING_DEFAULT_MAX);
+                let length = code_points(text);
+                if length > max {
+                    report(
+                        FieldPath::root(),
+                        format!("must be at most {max} characters, got {length}"),
+                    );
+                } else if !self.allows(text) {
+                    report(FieldPath::root(), self.not_allowed());
+                }
+            }
+            (CustomFieldType::Array, Value::Array(items)) => {
+                if items.len() > ARRAY_MAX_ITEMS {
+                    report(
+                        FieldPath::root(),
+                        format!(
+                            "must have at most {ARRAY_MAX_ITEMS} items, got {}",
+                            items.len()
+                        ),
+                    );
+                }
+                for (index, item) in items.iter().enumerate() {
+                    let at = FieldPath::root().join(index);
+                    match item {
+                        Value::String(text) if code_points(text) > ARRAY_ITEM_MAX => report(
+                            at,
+                            format!(
+                                "must be at most {ARRAY_ITEM_MAX} characters, got {}",
+                                code_points(text)
+                            ),
+                        ),
+                        Value::String(text) if !self.allows(text) => report(at, self.not_allowed()),
+                        Value::String(_) => {}
+                        _ => report(at, "must be a string".to_owned()),
+                    }
+                }
+            }
+            (CustomFieldType::Monetary, Value::Object(members)) => {
+                match members.get("currency") {
+                    Some(Value::String(code)) if CurrencyCode::parse(code).is_ok() => {}
+                    Some(_) => report(
+                        FieldPath::root().join("currency"),
+                        "must be an ISO 4217 currency code".to_owned(),
+                    ),
+                    None => report(FieldPath::root().join("currency"), "is required".to_owned()),
+                }
+                match members.get("amount") {
+                    Some(Value::Number(_)) => {}
+                    Some(_) => report(
+                        FieldPath::root().join("amount"),
+                        "must be a number".to_owned(),
+                    ),
+                    None => report(FieldPath::root().join("amount"), "is required".to_owned()),
+                }
+                for key in members.keys() {
+                    if key != "currency" && key != "amount" {
+                        report(
+                            FieldPath::root().join(key.clone()),
+                            "unknown field".to_owned(),
+                        );
+                    }
+                }
+            }
+            _ => report(FieldPath::root(), wrong_type()),
+        }
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError::new(violations))
+        }
+    }
+
+    fn allows(&self, text: &str) -> bool {
+        self.allowed_values
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|a| a == text))
+    }
+
+    fn not_allowed(&self) -> String {
+        let count = self.allowed_values.as_ref().map_or(0, Vec::len);
+        match count {
+            1 => "must be the one allowed value".to_owned(),
+            n => format!("must be one of the {n} allowed values"),
+        }
+    }
+}
+
+/// An integral JSON number within `i32` (`5.0` counts, as JSON Schema's `integer` does).
+fn is_i32(number: &serde_json::Number) -> bool {
+    if let Some(n) = number.as_i64() {
+        return i32::try_from(n).is_ok();
+    }
+    if number.is_u64() {
+        return false;
+    }
+    number
+        .as_f64()
+        .is_some_and(|f| f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX))
+}
+
+/// The custom fields an organization defines, by name.
+///
+/// Read from JSON as the API lists them, an array of definitions with their `name`
+/// (`[{"name": "tier", "type": "string", "additionalSchema": {"allowedValues": ["gold"]}}]`), or as
+/// an object from name to definition. `description`, `_links` and other members are ignored.
+///
+/// ```
+/// use rebilly_customer::CustomFieldDefinitions;
+/// let definitions: CustomFieldDefinitions = serde_json::from_str(
+///     r#"[{"name": "tier", "type": "string", "additionalSchema": {"maxLength": 10}},
+///         {"name": "score", "type": "integer"}]"#,
+/// ).unwrap();
+/// assert_eq!(definitions.get("tier").unwrap().max_length(), Some(10));
+/// assert!(definitions.get("other").is_none());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomFieldDefinitions(BTreeMap<CustomFieldName, CustomFieldDefinition>);
+
+impl CustomFieldDefinitions {
+    /// No definitions: every custom field name is then unknown.
+    pub fn new() -> Self {
+        CustomFieldDefinitions::default()
+    }
+
+    /// Adds or replaces a definition.
+    pub fn insert(&mut self, name: CustomFieldName, definition: CustomFieldDefinition) {
+        self.0.insert(name, definition);
+    }
+
+    /// Adds or replaces a definition, by value.
+    pub fn with(mut self, name: CustomFieldName, definition: CustomFieldDefinition) -> Self {
+        self.insert(name, definition);
+        self
+    }
+
+    /// The definition of `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&CustomFieldDefinition> {
+        self.0
+            .iter()
+            .find(|(key, _)| key.as_str() == name)
+            .map(|(_, definition)| definition)
+    }
+
+    /// The definitions, ordered by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&CustomFieldName, &CustomFieldDefinition)> {
+        self.0.iter()
+    }
+
+    /// Reads definitions from a JSON array (items with `name`) or object (name to definition).
+    ///
+    /// # Errors
+    /// Every broken rule, with its path in the document.
+    pub fn from_json(document: &Value) -> Result<Self, ValidationError> {
+        let mut definitions = CustomFieldDefinitions::new();
+        let mut violations = Vec::new();
+        let mut add = |path: FieldPath, name: Option<&Value>, body: &Value| {
+            let name = match name {
+                Some(Value::String(text)) => match CustomFieldName::parse(text) {
+                    Ok(name) => Some(name),
+                    Err(error) => {
+                        let at = path.clone().join("name");
+                        violations.extend(error.into_iter().map(|v| v.prefixed(at.segments())));
+                        None
+                    }
+                },
+                _ => {
+                    violations.push(Violation::new(
+                        path.clone().join("name"),
+                        ViolationKind::Type {
+                            expected: "a string",
+                            nullable: false,
+                        },
+                    ));
+                    None
+                }
+            };
+            match (name, definition_from_json(body)) {
+                (Some(name), Ok(definition)) => definitions.insert(name, definition),
+                (_, Err(error)) => {
+                    violations.extend(error.into_iter().map(|v| v.prefixed(path.segments())))
+                }
+                (None, Ok(_)) => {}
+            }
+        };
+        match document {
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    add(FieldPath::root().join(index), item.get("name"), item);
+                }
+            }
+            Value::Object(members) => {
+                for (name, body) in members {
+                    let key = Value::String(name.clone());
+                    add(FieldPath::root().join(name.clone()), Some(&key), body);
+                }
+            }
+            _ => violations.push(Violation::new(
+                FieldPath::root(),
+                ViolationKind::Type {
+                    expected: "an array or an object",
+                    nullable: false,
+                },
+            )),
+        }
+        if violations.is_empty() {
+            Ok(definitions)
+        } else {
+            Err(ValidationError::new(violations))
+        }
+    }
+}
+
+fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, ValidationError> {
+    let Value::Object(members) = body else {
+        return Err(ValidationError::single(ViolationKind::Type {
+            expected: "an object",
+            nullable: false,
+        }));
+    };
+    let at = |member: &'static str, kind| -> ValidationError {
+        Violation::new(FieldPath::root().join(member), kind).into()
+    };
+    let field_type = match members.get("type") {
+        None => return Err(at("type", ViolationKind::Required)),
+        Some(Value::String(text)) => CustomFieldType::parse(text).ok_or_else(|| {
+            at(
+                "type",
+                ViolationKind::Pattern {
+                    allowed: "array, boolean, date, datetime, integer, number, string or monetary",
+                },
+            )
+        })?,
+        Some(_) => {
+            return Err(at(
+                "type",
+                ViolationKind::Type {
+                    expected: "a string",
+                    nullable: false,
+                },
+            ));
+        }
+    };
+    let mut definition = CustomFieldDefinition::new(field_type);
+    let Some(extra) = members.get("additionalSchema") else {
+        return Ok(definition);
+    };
+    let Value::Object(extra) = extra else {
+        return Err(at(
+            "additionalSchema",
+            ViolationKind::Type {
+                expected: "an object",
+                nullable: false,
+            },
+        ));
+    };
+    if let Some(values) = extra.get("allowedValues") {
+        let strings = values.as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        });
+        let Some(strings) = strings else {
+            return Err(definition_error(
+                "allowedValues",
+                "must be an array of strings".to_owned(),
+            ));
+        };
+        definition = definition.with_allowed_values(strings)?;
+    }
+    if let Some(max) = extra.get("maxLength") {
+        let Some(max) = max.as_u64().and_then(|m| usize::try_from(m).ok()) else {
+            return Err(definition_error(
+                "maxLength",
+                format!("must be an integer from 1 to {STRING_MAX_LIMIT}"),
+            ));
+        };
+        definition = definition.with_max_length(max)?;
+    }
+    Ok(definition)
+}
+
+impl<'de> Deserialize<'de> for CustomFieldDefinitions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let document = Value::deserialize(deserializer)?;
+        CustomFieldDefinitions::from_json(&document).map_err(serde::de::Error::custom)
+    }
+}

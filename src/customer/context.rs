@@ -1,0 +1,214 @@
+//! What the upsert needs from outside the request: the clock, the organization, the token
+//! resolver, the custom field definitions and the base URL. The crate reads none of these itself.
+
+use std::fmt;
+
+use crate::codes::CurrencyCode;
+use crate::custom_fields::CustomFieldDefinitions;
+use crate::ids::{OrganizationId, WebsiteId};
+use crate::payment::{PaymentInstrument, PaymentToken};
+use crate::time::Timestamp;
+
+/// The base URL of links when the context sets none.
+pub const DEFAULT_BASE_URL: &str = "https://api.rebilly.com";
+
+/// Why a resolver refused a payment token: unknown, expired, already used… The reason becomes
+/// the message of the `token_rejected` violation, so it must not contain the token (if it does,
+/// the upsert replaces it with a generic reason).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TokenRejection {
+    reason: String,
+}
+
+impl TokenRejection {
+    /// A refusal with its reason, e.g. `"the token has expired"`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        TokenRejection {
+            reason: reason.into(),
+        }
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// Exchanges a payment token for the instrument it stands for. The crate never looks tokens up
+/// itself: a server implements this over its vault, a test with a map or a closure.
+///
+/// ```
+/// use rebilly_customer::{PaymentInstrument, PaymentMethod, PaymentToken, TokenRejection, TokenResolver};
+/// let resolver = |token: &PaymentToken| match token.expose_secret() {
+///     "tok_cash" => Ok(PaymentInstrument::cash(None)),
+///     _ => Err(TokenRejection::new("the token is unknown or has expired")),
+/// };
+/// let token = PaymentToken::parse("tok_cash").unwrap();
+/// assert_eq!(resolver.resolve(&token).unwrap().method(), PaymentMethod::Cash);
+/// ```
+pub trait TokenResolver {
+    /// The instrument `token` stands for.
+    ///
+    /// # Errors
+    /// A [`TokenRejection`] when the token cannot be used.
+    fn resolve(&self, token: &PaymentToken) -> Result<PaymentInstrument, TokenRejection>;
+}
+
+impl<F> TokenResolver for F
+where
+    F: Fn(&PaymentToken) -> Result<PaymentInstrument, TokenRejection>,
+{
+    fn resolve(&self, token: &PaymentToken) -> Result<PaymentInstrument, TokenRejection> {
+        self(token)
+    }
+}
+
+/// The resolver of a context that sets none: it refuses every token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RefuseAllTokens;
+
+impl TokenResolver for RefuseAllTokens {
+    fn resolve(&self, _: &PaymentToken) -> Result<PaymentInstrument, TokenRejection> {
+        Err(TokenRejection::new(
+            "no payment token resolver is configured",
+        ))
+    }
+}
+
+/// Everything [`Customer::apply_upsert`](crate::Customer::apply_upsert) takes besides the stored
+/// customer and the request.
+///
+/// `new` sets what has no sensible default (the time and the organization); the rest defaults to
+/// no default website, no expected revision, a resolver that refuses every token, no custom field
+/// definitions (any name and value is accepted), links under `https://api.rebilly.com`, and
+/// statistics in `USD`.
+///
+/// ```
+/// use rebilly_customer::{OrganizationId, Timestamp, UpsertContext, WebsiteId};
+/// let now = Timestamp::parse("2026-11-26T10:00:00Z").unwrap();
+/// let context = UpsertContext::new(now, OrganizationId::parse("org_1").unwrap())
+///     .with_default_website(WebsiteId::parse("web_1").unwrap())
+///     .with_expected_revision(3)
+///     .with_base_url("https://api.example.com/");
+/// assert_eq!(context.base_url(), "https://api.example.com");
+/// ```
+#[derive(Clone)]
+pub struct UpsertContext<'a> {
+    pub(crate) now: Timestamp,
+    pub(crate) organization_id: OrganizationId,
+    pub(crate) default_website_id: Option<WebsiteId>,
+    pub(crate) expected_revision: Option<u64>,
+    pub(crate) token_resolver: &'a dyn TokenResolver,
+    pub(crate) custom_field_definitions: Option<&'a CustomFieldDefinitions>,
+    pub(crate) base_url: String,
+    pub(crate) reporting_currency: CurrencyCode,
+}
+
+impl<'a> UpsertContext<'a> {
+    /// A context at `now` (fractions of a second are dropped) for `organization_id`.
+    pub fn new(now: impl Into<Timestamp>, organization_id: OrganizationId) -> Self {
+        UpsertContext {
+            now: now.into(),
+            organization_id,
+            default_website_id: None,
+            expected_revision: None,
+            token_resolver: &RefuseAllTokens,
+            custom_field_definitions: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            reporting_currency: CurrencyCode::USD,
+        }
+    }
+
+    /// The website of a created customer whose request sends none (not used on update).
+    pub fn with_default_website(mut self, website_id: WebsiteId) -> Self {
+        self.default_website_id = Some(website_id);
+        self
+    }
+
+    /// Optimistic concurrency: the upsert is a 409 unless a customer is stored with this revision.
+    pub fn with_expected_revision(mut self, revision: u64) -> Self {
+        self.expected_revision = Some(revision);
+        self
+    }
+
+    /// The resolver that exchanges a request's `paymentToken`.
+    pub fn with_token_resolver(mut self, resolver: &'a dyn TokenResolver) -> Self {
+        self.token_resolver = resolver;
+        self
+    }
+
+    /// The organization's custom field definitions: values are checked against them and names
+    /// without one are refused.
+    pub fn with_custom_field_definitions(
+        mut self,
+        definitions: &'a CustomFieldDefinitions,
+    ) -> Self {
+        self.custom_field_definitions = Some(definitions);
+        self
+    }
+
+    /// The base URL of `_links` and `Location`, used as given without its trailing slashes.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        let mut base_url = base_url.into();
+        let kept = base_url.trim_end_matches('/').len();
+        base_url.truncate(kept);
+        self.base_url = base_url;
+        self
+    }
+
+    /// The currency of a created customer's statistics (`USD` unless set).
+    pub fn with_reporting_currency(mut self, currency: CurrencyCode) -> Self {
+        self.reporting_currency = currency;
+        self
+    }
+
+    /// The time of the upsert.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The organization.
+    pub fn organization_id(&self) -> &OrganizationId {
+        &self.organization_id
+    }
+
+    /// The default website, if any.
+    pub fn default_website_id(&self) -> Option<&WebsiteId> {
+        self.default_website_id.as_ref()
+    }
+
+    /// The expected revision, if any.
+    pub fn expected_revision(&self) -> Option<u64> {
+        self.expected_revision
+    }
+
+    /// The custom field definitions, if any.
+    pub fn custom_field_definitions(&self) -> Option<&CustomFieldDefinitions> {
+        self.custom_field_definitions
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The reporting currency.
+    pub fn reporting_currency(&self) -> CurrencyCode {
+        self.reporting_currency
+    }
+}
+
+impl fmt::Debug for UpsertContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpsertContext")
+            .field("now", &self.now)
+            .field("organization_id", &self.organization_id)
+            .field("default_website_id", &self.default_website_id)
+            .field("expected_revision", &self.expected_revision)
+            .field("token_resolver", &"<dyn TokenResolver>")
+            .field("custom_field_definitions", &self.custom_field_definitions)
+            .field("base_url", &self.base_url)
+            .field("reporting_currency", &self.reporting_currency)
+            .finish()
+    }
+}

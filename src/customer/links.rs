@@ -1,0 +1,205 @@
+//! `_links`: the relations a customer links to, and how their URLs are built (SPEC section 3,
+//! "Links").
+
+use serde::de::{MapAccess, SeqAccess};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::de::{self, Collector, Got, Shape};
+use crate::error::ViolationKind;
+
+/// The relation of a link in `_links`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkRel {
+    /// `self`
+    SelfLink,
+    /// `attachments`
+    Attachments,
+    /// `defaultPaymentInstrument`
+    DefaultPaymentInstrument,
+    /// `leadSource`
+    LeadSource,
+    /// `website`
+    Website,
+}
+
+impl LinkRel {
+    /// The relation as the API spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LinkRel::SelfLink => "self",
+            LinkRel::Attachments => "attachments",
+            LinkRel::DefaultPaymentInstrument => "defaultPaymentInstrument",
+            LinkRel::LeadSource => "leadSource",
+            LinkRel::Website => "website",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [
+            LinkRel::SelfLink,
+            LinkRel::Attachments,
+            LinkRel::DefaultPaymentInstrument,
+            LinkRel::LeadSource,
+            LinkRel::Website,
+        ]
+        .into_iter()
+        .find(|rel| rel.as_str() == text)
+    }
+}
+
+/// One item of `_links`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Link {
+    rel: LinkRel,
+    href: String,
+}
+
+impl Link {
+    /// A link.
+    pub fn new(rel: LinkRel, href: String) -> Self {
+        Link { rel, href }
+    }
+    /// The relation.
+    pub fn rel(&self) -> LinkRel {
+        self.rel
+    }
+    /// The URL.
+    pub fn href(&self) -> &str {
+        &self.href
+    }
+}
+
+impl Serialize for Link {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(Some(2))?;
+        object.serialize_entry("rel", self.rel.as_str())?;
+        object.serialize_entry("href", &self.href)?;
+        object.end()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct LinkShape;
+
+impl<'de> Shape<'de> for LinkShape {
+    type Out = Link;
+    const EXPECTED: &'static str = "an object";
+    fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Link>, A::Error> {
+        let mark = c.mark();
+        let (mut rel, mut href) = (None, None);
+        de::members(c, map, |c, key, map| {
+            match key {
+                "rel" => rel = c.member(map, "rel", de::RawShape, false)?.value(),
+                "href" => href = c.member(map, "href", de::RawShape, false)?.value(),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        let rel = match rel {
+            Some(de::Raw::Text(text)) => LinkRel::parse(&text),
+            _ => None,
+        };
+        let href = match href {
+            Some(de::Raw::Text(text)) => Some(text),
+            _ => None,
+        };
+        if rel.is_none() {
+            c.report_at(
+                "rel",
+                ViolationKind::Pattern {
+                    allowed: "self, attachments, defaultPaymentInstrument, leadSource or website",
+                },
+            );
+        }
+        if href.is_none() {
+            c.report_at(
+                "href",
+                ViolationKind::Type {
+                    expected: "a string",
+                    nullable: false,
+                },
+            );
+        }
+        match (rel, href) {
+            (Some(rel), Some(href)) if c.clean_since(mark) => Ok(Got::Value(Link::new(rel, href))),
+            _ => Ok(Got::Invalid),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct LinksShape;
+
+impl<'de> Shape<'de> for LinksShape {
+    type Out = Vec<Link>;
+    const EXPECTED: &'static str = "an array";
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<Vec<Link>>, A::Error> {
+        let (links, all_valid) = de::valid_items(c, seq, LinkShape)?;
+        Ok(if all_valid {
+            Got::Value(links)
+        } else {
+            Got::Invalid
+        })
+    }
+}
+
+/// Writes `segment` as one URL path segment: RFC 3986 unreserved characters as they are, every
+/// other byte of its UTF-8 as `%XX`. A website or instrument id may hold any character, and a `/`
+/// or `?` left raw would point the link somewhere else.
+pub(crate) fn push_path_segment(url: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            url.push(char::from(byte));
+        } else {
+            url.push('%');
+            url.push(char::from(HEX[usize::from(byte >> 4)]));
+            url.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+}
+
+/// `{base}/{collection}/{segment}`; `encode` is false only for the customer id, whose rule
+/// (`\w`, `@`, `~`, `-`, `.`) already keeps it URL-safe.
+pub(crate) fn resource_url(base: &str, collection: &str, id: &str, encode: bool) -> String {
+    let mut url = String::with_capacity(base.len() + collection.len() + id.len() + 2);
+    url.push_str(base);
+    url.push('/');
+    url.push_str(collection);
+    url.push('/');
+    if encode {
+        push_path_segment(&mut url, id);
+    } else {
+        url.push_str(id);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_keep_only_unreserved_characters() {
+        let mut url = String::new();
+        push_path_segment(&mut url, "web 1/é?#%~._-Az9");
+        assert_eq!(url, "web%201%2F%C3%A9%3F%23%25~._-Az9");
+    }
+
+    #[test]
+    fn customer_ids_go_in_as_they_are() {
+        assert_eq!(
+            resource_url("https://x", "customers", "a@b", false),
+            "https://x/customers/a@b"
+        );
+        assert_eq!(
+            resource_url("https://x", "websites", "a@b", true),
+            "https://x/websites/a%40b"
+        );
+    }
+}

@@ -1,0 +1,505 @@
+//! `Customer::apply_upsert` (SPEC section 3): the precondition, the merge, the revision and
+//! timestamps, the derived members and the links.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::contact::Contact;
+use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+use crate::customer::context::{TokenRejection, UpsertContext};
+use crate::customer::links::{Link, LinkRel, resource_url};
+use crate::customer::{Customer, Money};
+use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::ids::{CustomerId, WebsiteId};
+use crate::patch::Patch;
+use crate::payment::{PaymentInstrument, PaymentToken};
+use crate::request::UpsertRequest;
+use crate::tags::CustomerTags;
+
+/// What an upsert did. Every variant holds the customer to render, with its derived members and
+/// links recomputed.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub enum UpsertOutcome {
+    /// 201: nothing was stored; the customer is new (revision 0).
+    Created(Customer),
+    /// 200: the merge changed writable members; the revision grew by one.
+    Updated {
+        /// The customer after the merge.
+        customer: Customer,
+        /// The writable members that changed, as dot paths (`primaryAddress.city`,
+        /// `customFields.tier`), in the order the resource renders them.
+        changes: Vec<FieldPath>,
+    },
+    /// 200: the merge changed nothing; revision and `updatedTime` are as stored.
+    Unchanged(Customer),
+}
+
+impl UpsertOutcome {
+    /// The HTTP status: 201 for Created, 200 otherwise.
+    pub fn status(&self) -> u16 {
+        match self {
+            UpsertOutcome::Created(_) => 201,
+            _ => 200,
+        }
+    }
+
+    /// `"created"`, `"updated"` or `"unchanged"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UpsertOutcome::Created(_) => "created",
+            UpsertOutcome::Updated { .. } => "updated",
+            UpsertOutcome::Unchanged(_) => "unchanged",
+        }
+    }
+
+    /// The customer to render and store.
+    pub fn customer(&self) -> &Customer {
+        match self {
+            UpsertOutcome::Created(customer)
+            | UpsertOutcome::Updated { customer, .. }
+            | UpsertOutcome::Unchanged(customer) => customer,
+        }
+    }
+
+    /// The customer, by value.
+    pub fn into_customer(self) -> Customer {
+        match self {
+            UpsertOutcome::Created(customer)
+            | UpsertOutcome::Updated { customer, .. }
+            | UpsertOutcome::Unchanged(customer) => customer,
+        }
+    }
+
+    /// The changed members of an update; empty otherwise.
+    pub fn changes(&self) -> &[FieldPath] {
+        match self {
+            UpsertOutcome::Updated { changes, .. } => changes,
+            _ => &[],
+        }
+    }
+
+    /// The `Location` header of a 201: `{base}/customers/{id}`. `None` for a 200.
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            UpsertOutcome::Created(customer) => customer.link(LinkRel::SelfLink),
+            _ => None,
+        }
+    }
+}
+
+/// Why an expected revision does not hold: the 409 of SPEC section 3.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Conflict {
+    expected: Option<u64>,
+    stored: Option<u64>,
+}
+
+impl Conflict {
+    /// The revision the caller expected, if it set one.
+    pub fn expected_revision(&self) -> Option<u64> {
+        self.expected
+    }
+
+    /// The stored revision, if a customer is stored.
+    pub fn stored_revision(&self) -> Option<u64> {
+        self.stored
+    }
+
+    /// The RFC 7807 `detail`.
+    pub fn detail(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.expected, self.stored) {
+            (Some(expected), Some(stored)) => write!(
+                f,
+                "expected revision {expected}, but the stored revision is {stored}"
+            ),
+            (Some(expected), None) => {
+                write!(f, "expected revision {expected}, but no customer is stored")
+            }
+            (None, Some(stored)) => write!(f, "the stored revision {stored} cannot grow"),
+            (None, None) => f.write_str("conflict"),
+        }
+    }
+}
+
+impl std::error::Error for Conflict {}
+
+/// Why an upsert was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpsertError {
+    /// 409: the expected revision does not hold.
+    Conflict(Conflict),
+    /// 422: the merged state breaks a rule (every violation at once).
+    Invalid(ValidationError),
+}
+
+impl fmt::Display for UpsertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpsertError::Conflict(conflict) => write!(f, "conflict: {conflict}"),
+            UpsertError::Invalid(error) => write!(f, "invalid data: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for UpsertError {}
+
+fn at(member: &'static str, kind: ViolationKind) -> Violation {
+    Violation::new(FieldPath::root().join(member), kind)
+}
+
+impl Customer {
+    /// Upserts `request` for the customer `id` onto `stored` (the customer stored under `id`, if
+    /// any), as SPEC section 3 says:
+    ///
+    /// 1. an expected revision that does not hold is a 409 (also when nothing is stored);
+    /// 2. then every upsert-level 422 together: `websiteId` missing on create (after the
+    ///    context's default), a token the resolver refuses, custom fields against their
+    ///    definitions (when the context has them);
+    /// 3. the merge: absent keeps, `null` clears, a value replaces; `primaryAddress` and
+    ///    `customFields` merge member by member (RFC 7396); the email and phone lists and the
+    ///    instrument are replaced whole; a resolved token's instrument wins over the body's;
+    /// 4. Created (revision 0, both times `now`, zero statistics in the reporting currency),
+    ///    Updated (revision + 1, `updatedTime` = max(now, stored)) or Unchanged (as stored);
+    ///    links are recomputed on every outcome.
+    ///
+    /// `id`, the request's path id and the stored customer's id must be the same: a caller that
+    /// passes different ones gets a 422 `id_mismatch` on `id` rather than a merge into the wrong
+    /// record.
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, CustomerId, OrganizationId, Timestamp, UpsertContext,
+    ///     UpsertOutcome, UpsertRequest};
+    /// let id = CustomerId::parse("cus_1").unwrap();
+    /// let context = UpsertContext::new(
+    ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+    ///     OrganizationId::parse("org_1").unwrap(),
+    /// );
+    /// let body = r#"{"websiteId": "web_1", "primaryAddress": {"firstName": "Zoë"}}"#.as_bytes();
+    ///
+    /// let request = UpsertRequest::parse("cus_1", body).unwrap();
+    /// let created = Customer::apply_upsert(None, &id, request, &context).unwrap();
+    /// assert_eq!(created.status(), 201);
+    /// assert_eq!(created.location(), Some("https://api.rebilly.com/customers/cus_1"));
+    ///
+    /// // The same body again changes nothing.
+    /// let request = UpsertRequest::parse("cus_1", body).unwrap();
+    /// let stored = Some(created.into_customer());
+    /// let again = Customer::apply_upsert(stored, &id, request, &context).unwrap();
+    /// assert!(matches!(again, UpsertOutcome::Unchanged(_)));
+    /// assert_eq!(again.customer().revision(), 0);
+    /// ```
+    ///
+    /// # Errors
+    /// [`UpsertError::Conflict`] (409) or [`UpsertError::Invalid`] (422), as above.
+    pub fn apply_upsert(
+        stored: Option<Customer>,
+        id: &CustomerId,
+        request: UpsertRequest,
+        context: &UpsertContext<'_>,
+    ) -> Result<UpsertOutcome, UpsertError> {
+        let stored_id_differs = stored.as_ref().is_some_and(|s| s.id != *id);
+        if request.id != *id || stored_id_differs {
+            return Err(UpsertError::Invalid(
+                at("id", ViolationKind::IdMismatch).into(),
+            ));
+        }
+        if let Some(expected) = context.expected_revision {
+            let stored_revision = stored.as_ref().map(|s| s.revision);
+            if stored_revision != Some(expected) {
+                return Err(UpsertError::Conflict(Conflict {
+                    expected: Some(expected),
+                    stored: stored_revision,
+                }));
+            }
+        }
+
+        let UpsertRequest {
+            id: _,
+            website_id,
+            payment_token,
+            default_payment_instrument,
+            custom_fields,
+            primary_address,
+            is_edd_required,
+        } = request;
+        let mut violations = Vec::new();
+
+        let website_id = match (&stored, website_id) {
+            (_, Some(sent)) => Some(sent),
+            (Some(_), None) => None,
+            (None, None) => match &context.default_website_id {
+                Some(default) => Some(default.clone()),
+                None => {
+                    violations.push(at("websiteId", ViolationKind::Required));
+                    None
+                }
+            },
+        };
+
+        let token_instrument =
+            payment_token.and_then(|token| match context.token_resolver.resolve(&token) {
+                Ok(instrument) => Some(instrument),
+                Err(rejection) => {
+                    violations.push(at(
+                        "paymentToken",
+                        ViolationKind::TokenRejected {
+                            reason: safe_reason(&rejection, &token),
+                        },
+                    ));
+                    None
+                }
+            });
+
+        let mut stored = stored;
+        let mut fields = stored
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.custom_fields))
+            .unwrap_or_default();
+        let field_changes = match custom_fields {
+            Some(patch) => merge_custom_fields(&mut fields, patch, context, &mut violations),
+            None => Vec::new(),
+        };
+
+        if !violations.is_empty() {
+            return Err(UpsertError::Invalid(ValidationError::new(violations)));
+        }
+
+        let instrument_patch = match token_instrument {
+            Some(instrument) => Patch::Value(instrument),
+            None => default_payment_instrument,
+        };
+
+        let Some(mut customer) = stored else {
+            let website_id = website_id.expect("a create without a website was refused above");
+            let mut customer = Customer::new_at(id.clone(), website_id, context);
+            customer.custom_fields = fields;
+            customer.default_payment_instrument = instrument_patch.apply(None);
+            customer.primary_address = merge_contact(None, primary_address, &mut Vec::new());
+            customer.is_edd_required = is_edd_required.unwrap_or(false);
+            customer.links = links(&customer, context.base_url(), Vec::new());
+            return Ok(UpsertOutcome::Created(customer));
+        };
+
+        let mut changes = Vec::new();
+        if let Some(website_id) = website_id {
+            if website_id != customer.website_id {
+                changes.push(FieldPath::root().join("websiteId"));
+                customer.website_id = website_id;
+            }
+        }
+        if !instrument_patch.is_absent() {
+            let instrument = instrument_patch.apply(None);
+            if instrument != customer.default_payment_instrument {
+                changes.push(FieldPath::root().join("defaultPaymentInstrument"));
+                customer.default_payment_instrument = instrument;
+            }
+        }
+        customer.custom_fields = fields;
+        changes.extend(field_changes);
+        customer.primary_address = merge_contact(
+            customer.primary_address.take(),
+            primary_address,
+            &mut changes,
+        );
+        if let Some(value) = is_edd_required {
+            if value != customer.is_edd_required {
+                changes.push(FieldPath::root().join("isEddRequired"));
+                customer.is_edd_required = value;
+            }
+        }
+
+        let kept_links = std::mem::take(&mut customer.links);
+        customer.links = links(&customer, context.base_url(), kept_links);
+        if changes.is_empty() {
+            return Ok(UpsertOutcome::Unchanged(customer));
+        }
+        customer.revision = match customer.revision.checked_add(1) {
+            Some(revision) => revision,
+            None => {
+                return Err(UpsertError::Conflict(Conflict {
+                    expected: None,
+                    stored: Some(customer.revision),
+                }));
+            }
+        };
+        customer.updated_time = customer.updated_time.max(context.now);
+        Ok(UpsertOutcome::Updated { customer, changes })
+    }
+
+    /// A customer as created now: revision 0, zero statistics, no tags, nothing else set.
+    fn new_at(id: CustomerId, website_id: WebsiteId, context: &UpsertContext<'_>) -> Customer {
+        let zero = Money::zero(context.reporting_currency);
+        Customer {
+            id,
+            website_id,
+            organization_id: context.organization_id.clone(),
+            default_payment_instrument: None,
+            custom_fields: CustomFields::new(),
+            primary_address: None,
+            is_edd_required: false,
+            created_time: context.now,
+            updated_time: context.now,
+            revision: 0,
+            average_value: zero,
+            payment_count: 0,
+            last_payment_time: None,
+            lifetime_revenue: zero,
+            invoice_count: 0,
+            tags: CustomerTags::default(),
+            has_fulfilled_kyc: false,
+            links: Vec::new(),
+        }
+    }
+
+    /// The `href` of the first link of relation `rel`.
+    pub fn link(&self, rel: LinkRel) -> Option<&str> {
+        self.links
+            .iter()
+            .find(|link| link.rel() == rel)
+            .map(Link::href)
+    }
+}
+
+/// The resolver's reason, unless it would show the token.
+fn safe_reason(rejection: &TokenRejection, token: &PaymentToken) -> String {
+    let reason = rejection.reason();
+    if reason.trim().is_empty() || reason.contains(token.expose_secret()) {
+        "the resolver refused it".to_owned()
+    } else {
+        reason.to_owned()
+    }
+}
+
+/// Applies the `customFields` patch member by member, checks each value it sets against the
+/// context's definitions (after the merge, so a partial monetary patch is judged whole), and
+/// returns the paths of the fields whose value changed. A `null` deletes a field whatever its
+/// definition, so stale fields can always be removed.
+fn merge_custom_fields(
+    fields: &mut CustomFields,
+    patch: CustomFieldsPatch,
+    context: &UpsertContext<'_>,
+    violations: &mut Vec<Violation>,
+) -> Vec<FieldPath> {
+    let members = patch.into_members();
+    let mut before: Vec<(CustomFieldName, Option<Value>, bool)> = Vec::new();
+    for (name, value) in &members {
+        match before.iter_mut().find(|(seen, _, _)| seen == name) {
+            Some(entry) => entry.2 |= value.is_some(),
+            None => before.push((
+                name.clone(),
+                fields.get_named(name).cloned(),
+                value.is_some(),
+            )),
+        }
+    }
+    for (name, value) in members {
+        fields.apply_member(name, value);
+    }
+    let mut changes = Vec::new();
+    for (name, old, sets_a_value) in before {
+        let new = fields.get_named(&name);
+        if sets_a_value {
+            if let (Some(definitions), Some(value)) = (context.custom_field_definitions, new) {
+                let path = FieldPath::root()
+                    .join("customFields")
+                    .join(name.as_str().to_owned());
+                match definitions.get(name.as_str()) {
+                    None => violations.push(Violation::new(
+                        path,
+                        ViolationKind::CustomField {
+                            reason: "no custom field of this name is defined".to_owned(),
+                        },
+                    )),
+                    Some(definition) => {
+                        if let Err(error) = definition.check(value) {
+                            violations.extend(
+                                error
+                                    .into_iter()
+                                    .map(|violation| violation.prefixed(path.segments())),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if old.as_ref() != new {
+            changes.push(
+                FieldPath::root()
+                    .join("customFields")
+                    .join(name.as_str().to_owned()),
+            );
+        }
+    }
+    changes
+}
+
+/// Merges a `primaryAddress` patch onto the stored contact, recording what changed: the whole
+/// `primaryAddress` when it appears or disappears, else each member that differs.
+fn merge_contact(
+    stored: Option<Contact>,
+    patch: Patch<crate::contact::ContactPatch>,
+    changes: &mut Vec<FieldPath>,
+) -> Option<Contact> {
+    match (stored, patch) {
+        (stored, Patch::Absent) => stored,
+        (None, Patch::Null) => None,
+        (Some(_), Patch::Null) => {
+            changes.push(FieldPath::root().join("primaryAddress"));
+            None
+        }
+        // A merge patch onto a null contact, even `{}`, creates one.
+        (None, Patch::Value(patch)) => {
+            changes.push(FieldPath::root().join("primaryAddress"));
+            Some(Contact::from(patch))
+        }
+        (Some(contact), Patch::Value(patch)) => {
+            let mut merged = contact.clone();
+            merged.apply_patch(patch);
+            changes.extend(
+                contact
+                    .changed_members(&merged)
+                    .into_iter()
+                    .map(|member| FieldPath::root().join("primaryAddress").join(member)),
+            );
+            Some(merged)
+        }
+    }
+}
+
+/// `self`, `website` and (when the instrument has an id) `defaultPaymentInstrument`, then the
+/// stored links of relations this crate cannot derive (`attachments`, `leadSource`), as stored.
+fn links(customer: &Customer, base: &str, stored: Vec<Link>) -> Vec<Link> {
+    let mut links = Vec::with_capacity(3);
+    links.push(Link::new(
+        LinkRel::SelfLink,
+        resource_url(base, "customers", customer.id.as_str(), false),
+    ));
+    links.push(Link::new(
+        LinkRel::Website,
+        resource_url(base, "websites", customer.website_id.as_str(), true),
+    ));
+    if let Some(id) = customer
+        .default_payment_instrument
+        .as_ref()
+        .and_then(PaymentInstrument::payment_instrument_id)
+    {
+        links.push(Link::new(
+            LinkRel::DefaultPaymentInstrument,
+            resource_url(base, "payment-instruments", id.as_str(), true),
+        ));
+    }
+    links.extend(
+        stored
+            .into_iter()
+            .filter(|link| matches!(link.rel(), LinkRel::Attachments | LinkRel::LeadSource)),
+    );
+    links
+}
