@@ -15,7 +15,7 @@
 //! Exit code: 0 for 2xx, 1 for 4xx, 2 for a usage error. With `--lines`, each line of stdin is one
 //! case and the exit code is 0 unless stdin cannot be read.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
@@ -24,6 +24,7 @@ use rebilly_customer::{
     TokenRejection, UpsertContext, UpsertRequest, WebsiteId,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage: upsert --id ID [--existing CUSTOMER_JSON_FILE] [--now RFC3339] \
@@ -250,57 +251,51 @@ fn run_lines() -> ExitCode {
 }
 
 fn case_from_line(line: &str) -> Result<Case, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    let Value::Object(members) = value else {
-        return Err("a case must be a JSON object".into());
-    };
+    // Raw members keep `body` byte for byte: its member order, its duplicates, its spelling.
+    let members: BTreeMap<String, Box<RawValue>> =
+        serde_json::from_str(line).map_err(|e| format!("a case must be a JSON object: {e}"))?;
     let mut case = Case::default();
-    let text = |key: &str, value: Value| match value {
-        Value::String(text) => Ok(text),
-        _ => Err(format!("{key} must be a string")),
-    };
     let mut id = None;
-    let mut has_body = false;
-    for (key, value) in members {
+    if members.contains_key("body") && members.contains_key("rawBody") {
+        return Err("a case has body or rawBody, not both".into());
+    }
+    for (key, raw) in members {
+        let value = |what: &str| -> Result<Value, String> {
+            serde_json::from_str(raw.get()).map_err(|e| format!("{key} must be {what}: {e}"))
+        };
+        let text = |what: &str| -> Result<String, String> {
+            serde_json::from_str(raw.get()).map_err(|_| format!("{key} must be {what}"))
+        };
         match key.as_str() {
-            "id" => id = Some(text("id", value)?),
-            "body" | "rawBody" if has_body => {
-                return Err("a case has body or rawBody, not both".into());
-            }
-            "body" => {
-                has_body = true;
-                case.body = serde_json::to_vec(&value).expect("a JSON value serializes");
-            }
-            "rawBody" => {
-                has_body = true;
-                case.body = text("rawBody", value)?.into_bytes();
-            }
-            "existing" if value.is_null() => {}
-            "existing" => {
-                case.existing = Some(read_existing(&value.to_string())?);
-            }
-            "now" => case.now = Some(read_now(&text("now", value)?)?),
-            "org" => case.org = Some(text("org", value)?),
-            "defaultWebsite" => case.default_website = Some(text("defaultWebsite", value)?),
+            "id" => id = Some(text("a string")?),
+            "body" => case.body = raw.get().as_bytes().to_vec(),
+            "rawBody" => case.body = text("a string")?.into_bytes(),
+            "existing" if raw.get() == "null" => {}
+            "existing" => case.existing = Some(read_existing(raw.get())?),
+            "now" => case.now = Some(read_now(&text("a string")?)?),
+            "org" => case.org = Some(text("a string")?),
+            "defaultWebsite" => case.default_website = Some(text("a string")?),
             "ifRevision" => {
+                let revision = value("a non-negative integer")?;
                 case.if_revision = Some(
-                    value
+                    revision
                         .as_u64()
                         .ok_or("ifRevision must be a non-negative integer")?,
                 );
             }
-            "baseUrl" => case.base_url = Some(text("baseUrl", value)?),
+            "baseUrl" => case.base_url = Some(text("a string")?),
             "tokens" => {
-                let Value::Object(tokens) = value else {
-                    return Err("tokens must be an object".into());
-                };
+                let tokens: BTreeMap<String, Box<RawValue>> = serde_json::from_str(raw.get())
+                    .map_err(|_| "tokens must be an object".to_owned())?;
                 for (token, instrument) in tokens {
-                    let instrument = read_instrument(instrument.to_string().as_bytes())?;
+                    let instrument = read_instrument(instrument.get().as_bytes())?;
                     case.tokens.insert(token, instrument);
                 }
             }
             "ignoreUnknown" => {
-                case.ignore_unknown = value.as_bool().ok_or("ignoreUnknown must be a boolean")?;
+                case.ignore_unknown = value("a boolean")?
+                    .as_bool()
+                    .ok_or("ignoreUnknown must be a boolean")?;
             }
             _ => return Err(format!("unknown case member {key:?}")),
         }

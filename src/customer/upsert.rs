@@ -403,6 +403,8 @@ fn merge_custom_fields(
     for (name, value) in members {
         fields.apply_member(name, value);
     }
+    // The resource renders custom fields by name; changes follow the same order.
+    before.sort_by(|a, b| a.0.cmp(&b.0));
     let mut changes = Vec::new();
     for (name, old, sets_a_value) in before {
         let new = fields.get_named(&name);
