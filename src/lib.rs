@@ -11,6 +11,8 @@ mod custom_fields;
 mod customer;
 mod de;
 mod error;
+#[cfg(any(feature = "proptest", feature = "arbitrary"))]
+mod generate;
 mod ids;
 mod patch;
 mod payment;
@@ -46,3 +48,10 @@ pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
 pub use request::{MalformedBody, ParseOptions, RequestError, UnknownMembers, UpsertRequest};
 pub use tags::{CustomerTags, Tag, TagName, TagType};
 pub use time::Timestamp;
+
+/// Proptest strategies (feature `proptest`): `any::<T>()` works for every public value type, the
+/// request and the customer, each value valid; the functions here give request bodies.
+#[cfg(feature = "proptest")]
+pub use generate::strategies;
+#[cfg(any(feature = "proptest", feature = "arbitrary"))]
+pub use generate::{NearMiss, ValidBody};

@@ -96,6 +96,10 @@ macro_rules! rule_text {
         pub struct $name(String);
 
         impl $name {
+            /// The rule every value obeys; generators build text from it.
+            #[allow(dead_code)]
+            pub(crate) const RULE: &'static $crate::text::TextRule = &$rule;
+
             fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
                 let text = match text {
                     ::std::borrow::Cow::Borrowed(t) => $crate::text::nfc(t).into_owned(),

@@ -22,10 +22,10 @@ pub(crate) const ECMA_SPACE: &[char] = &[
 /// ASCII punctuation. The ASCII bitmask and the regex used for non-ASCII text are both derived
 /// from these parts, so the class is written once.
 pub(crate) struct CharClass {
-    word: bool,
-    space: bool,
-    letter: bool,
-    punctuation: &'static str,
+    pub(crate) word: bool,
+    pub(crate) space: bool,
+    pub(crate) letter: bool,
+    pub(crate) punctuation: &'static str,
     /// The class in words, for messages.
     description: &'static str,
     ascii: u128,

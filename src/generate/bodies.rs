@@ -1,0 +1,383 @@
+//! Request bodies: valid ones paired with the request they must parse to, and near misses paired
+//! with the exact violations they must produce.
+
+use serde_json::{Map, Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::codes::CountryCode;
+use crate::error::ErrorCode;
+use crate::generate::text::{outside, text_of_length};
+use crate::generate::{Entropy, Generate};
+use crate::request::UpsertRequest;
+use crate::text::{NAME_CLASS, TextRule};
+use crate::{ContactName, PostalCode};
+
+/// A valid request body and the request it parses to.
+///
+/// The body is the request rendered as JSON, with the token added (the request never renders
+/// it), and sometimes with every string decomposed to NFD and read-only members of any type
+/// mixed in: none of that may change the parsed request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidBody {
+    path_id: String,
+    json: Vec<u8>,
+    request: UpsertRequest,
+}
+
+impl ValidBody {
+    /// The id of the path, `PUT /customers/{id}`.
+    pub fn path_id(&self) -> &str {
+        &self.path_id
+    }
+
+    /// The body's bytes.
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// The request the body must parse to.
+    pub fn request(&self) -> &UpsertRequest {
+        &self.request
+    }
+}
+
+/// Every string of a JSON value decomposed to NFD; member names are left as they are, since
+/// NFC applies to values only.
+fn decompose(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = text.nfd().collect(),
+        Value::Array(items) => items.iter_mut().for_each(decompose),
+        Value::Object(members) => members.values_mut().for_each(decompose),
+        _ => {}
+    }
+}
+
+/// Read-only members a client may send back with any content: ignored unchecked.
+fn junk_read_only(e: &mut dyn Entropy, body: &mut Map<String, Value>) {
+    let junk = [
+        ("revision", json!("not a number")),
+        ("_links", json!(5)),
+        ("tags", json!({"x": null})),
+        ("createdTime", json!("yesterday")),
+        ("organizationId", json!(null)),
+        ("_embedded", json!([1, 2])),
+    ];
+    for (member, value) in junk {
+        if e.coin() {
+            body.insert(member.to_owned(), value);
+        }
+    }
+    if let Some(Value::Object(contact)) = body.get_mut("primaryAddress") {
+        if e.coin() {
+            contact.insert("hash".to_owned(), json!(7));
+        }
+    }
+}
+
+impl Generate for ValidBody {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let request = UpsertRequest::generate(e);
+        let Ok(Value::Object(mut body)) = serde_json::to_value(&request) else {
+            unreachable!("a request renders as an object")
+        };
+        if let Some(token) = request.payment_token() {
+            body.insert("paymentToken".to_owned(), json!(token.expose_secret()));
+        }
+        if e.coin() {
+            body.remove("id");
+        }
+        if e.coin() {
+            junk_read_only(e, &mut body);
+        }
+        let mut body = Value::Object(body);
+        if e.coin() {
+            decompose(&mut body);
+        }
+        ValidBody {
+            path_id: request.id().as_str().to_owned(),
+            json: serde_json::to_vec(&body).expect("a JSON value renders"),
+            request,
+        }
+    }
+}
+
+/// A body that breaks one to three rules, with the violations it must produce: each as its field
+/// path and code. The order of the list is not significant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NearMiss {
+    path_id: String,
+    json: Vec<u8>,
+    expected: Vec<(String, ErrorCode)>,
+}
+
+impl NearMiss {
+    /// The id of the path.
+    pub fn path_id(&self) -> &str {
+        &self.path_id
+    }
+
+    /// The body's bytes.
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
+    /// The violations the body must produce, and no others, as `(field, code)`, sorted.
+    pub fn expected(&self) -> &[(String, ErrorCode)] {
+        &self.expected
+    }
+}
+
+/// The violations a near miss must produce, as `(field, code)`.
+type Expected = Vec<(String, ErrorCode)>;
+
+/// One way to break a valid body: the part of the body it owns, and how (given the path id).
+struct Mutation {
+    slot: &'static str,
+    apply: fn(&mut dyn Entropy, &mut Map<String, Value>, &str) -> Expected,
+}
+
+fn one(field: &str, code: ErrorCode) -> Expected {
+    vec![(field.to_owned(), code)]
+}
+
+/// The contact object of the body, made `{}` if the body has none.
+fn contact(body: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    let slot = body
+        .entry("primaryAddress")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    slot.as_object_mut().expect("made an object above")
+}
+
+/// `units` code points of the name class.
+fn name_text(e: &mut dyn Entropy, units: usize) -> String {
+    text_of_length(e, ContactName::RULE, units)
+}
+
+fn over(rule: &TextRule) -> usize {
+    rule.max.expect("a limited rule") + 1
+}
+
+/// One character over the custom field name limit of 60.
+const SIXTY_ONE: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+const MUTATIONS: &[Mutation] = &[
+    Mutation {
+        slot: "websiteId",
+        apply: |_, body, _| {
+            body.insert("websiteId".into(), Value::Null);
+            one("websiteId", ErrorCode::NotNull)
+        },
+    },
+    Mutation {
+        slot: "websiteId",
+        apply: |e, body, _| {
+            let rule = crate::WebsiteId::RULE;
+            body.insert(
+                "websiteId".into(),
+                json!(text_of_length(e, rule, over(rule))),
+            );
+            one("websiteId", ErrorCode::TooLong)
+        },
+    },
+    Mutation {
+        slot: "isEddRequired",
+        apply: |e, body, _| {
+            let wrong = [json!("yes"), json!(1), json!([]), json!({})];
+            body.insert("isEddRequired".into(), e.pick(&wrong).clone());
+            one("isEddRequired", ErrorCode::Type)
+        },
+    },
+    Mutation {
+        slot: "customFields",
+        apply: |_, body, _| {
+            body.insert("customFields".into(), Value::Null);
+            one("customFields", ErrorCode::NotNull)
+        },
+    },
+    Mutation {
+        slot: "customFields.",
+        apply: |e, body, _| {
+            let names = ["bad name", "é", SIXTY_ONE, "a.b", ""];
+            let name = *e.pick(&names);
+            let code = if name.is_empty() {
+                ErrorCode::Empty
+            } else if name.len() > 60 {
+                ErrorCode::TooLong
+            } else {
+                ErrorCode::Pattern
+            };
+            let mut fields = Map::new();
+            fields.insert(name.to_owned(), json!(1));
+            body.insert("customFields".into(), Value::Object(fields));
+            one(&format!("customFields.{name}"), code)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress",
+        apply: |e, body, _| {
+            let wrong = [json!(5), json!("x"), json!([]), json!(true)];
+            body.insert("primaryAddress".into(), e.pick(&wrong).clone());
+            one("primaryAddress", ErrorCode::Type)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.firstName",
+        apply: |e, body, _| {
+            let text = name_text(e, over(ContactName::RULE));
+            contact(body).insert("firstName".into(), json!(text));
+            one("primaryAddress.firstName", ErrorCode::TooLong)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.lastName",
+        apply: |e, body, _| {
+            let units = e.range(0, 44);
+            let mut text: Vec<char> = name_text(e, units).nfc().collect();
+            let at = e.range(0, text.len());
+            text.insert(at, outside(e, &NAME_CLASS));
+            let text: String = text.into_iter().collect();
+            contact(body).insert("lastName".into(), json!(text));
+            one("primaryAddress.lastName", ErrorCode::Pattern)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.city",
+        apply: |_, body, _| {
+            contact(body).insert("city".into(), json!(""));
+            one("primaryAddress.city", ErrorCode::Empty)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.country",
+        apply: |e, body, _| {
+            let code = CountryCode::generate(e).as_str().to_lowercase();
+            contact(body).insert("country".into(), json!(code));
+            one("primaryAddress.country", ErrorCode::UnknownCountry)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.postalCode",
+        apply: |e, body, _| {
+            let text = text_of_length(e, PostalCode::RULE, over(PostalCode::RULE));
+            contact(body).insert("postalCode".into(), json!(text));
+            one("primaryAddress.postalCode", ErrorCode::TooLong)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.dob",
+        apply: |e, body, _| {
+            let wrong = ["2023-02-29", "2024-2-9", "2024-13-01", "01/02/2024", ""];
+            contact(body).insert("dob".into(), json!(e.pick(&wrong)));
+            one("primaryAddress.dob", ErrorCode::InvalidDate)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.emails",
+        apply: |_, body, _| {
+            let emails = json!([
+                {"label": "a", "value": "a@example.com", "primary": true},
+                {"label": "b", "value": "b@example.com"},
+                {"label": "c", "value": "c@example.com", "primary": true}
+            ]);
+            contact(body).insert("emails".into(), emails);
+            one("primaryAddress.emails", ErrorCode::MultiplePrimary)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.emails",
+        apply: |e, body, _| {
+            let wrong = [
+                "not-an-email",
+                "a@localhost",
+                "Ann <a@example.com>",
+                "ä@example.com",
+            ];
+            let emails = json!([{"label": "a", "value": e.pick(&wrong)}]);
+            contact(body).insert("emails".into(), emails);
+            one("primaryAddress.emails.0.value", ErrorCode::InvalidEmail)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.phoneNumbers",
+        apply: |_, body, _| {
+            let phones = json!([{"label": "ok", "value": "1"}, {"value": "2"}]);
+            contact(body).insert("phoneNumbers".into(), phones);
+            one("primaryAddress.phoneNumbers.1.label", ErrorCode::Required)
+        },
+    },
+    Mutation {
+        slot: "defaultPaymentInstrument",
+        apply: |e, body, _| {
+            let wrong = ["no-such-method", "Payment-Card", "", "cash "];
+            body.insert(
+                "defaultPaymentInstrument".into(),
+                json!({"method": e.pick(&wrong), "paymentInstrumentId": "x"}),
+            );
+            one("defaultPaymentInstrument.method", ErrorCode::UnknownMethod)
+        },
+    },
+    Mutation {
+        slot: "defaultPaymentInstrument",
+        apply: |e, body, _| {
+            let method = e.pick(&["payment-card", "ach"]);
+            body.insert("defaultPaymentInstrument".into(), json!({"method": method}));
+            one(
+                "defaultPaymentInstrument.paymentInstrumentId",
+                ErrorCode::Required,
+            )
+        },
+    },
+    Mutation {
+        slot: "id",
+        apply: |_, body, path_id| {
+            body.insert("id".into(), json!(format!("{path_id}-other")));
+            one("id", ErrorCode::IdMismatch)
+        },
+    },
+    Mutation {
+        slot: "paymentToken",
+        apply: |_, body, _| {
+            body.insert("paymentToken".into(), json!(""));
+            one("paymentToken", ErrorCode::Empty)
+        },
+    },
+    Mutation {
+        slot: "unknownMember",
+        apply: |_, body, _| {
+            body.insert("unknownMember".into(), json!({"any": "thing"}));
+            one("unknownMember", ErrorCode::UnknownField)
+        },
+    },
+];
+
+fn overlaps(a: &str, b: &str) -> bool {
+    a.starts_with(b) || b.starts_with(a)
+}
+
+impl Generate for NearMiss {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let valid = ValidBody::generate(e);
+        let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&valid.json) else {
+            unreachable!("a valid body is an object")
+        };
+        let mut expected = Vec::new();
+        let mut taken: Vec<&'static str> = Vec::new();
+        for _ in 0..e.range(1, 3) {
+            let mutation = e.pick(MUTATIONS);
+            if taken.iter().any(|slot| overlaps(slot, mutation.slot)) {
+                continue;
+            }
+            taken.push(mutation.slot);
+            expected.extend((mutation.apply)(e, &mut body, &valid.path_id));
+        }
+        expected.sort();
+        NearMiss {
+            path_id: valid.path_id,
+            json: serde_json::to_vec(&body).expect("a JSON value renders"),
+            expected,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Generators of valid values, for property-based harnesses (`proptest` feature) and fuzzers
+//! (`arbitrary` feature).
+//!
+//! Each type is generated once, here, from a stream of choices ([`Entropy`]); the two front ends
+//! only supply the stream: proptest from a shrinkable byte vector (fewer or smaller bytes give
+//! simpler values), `arbitrary` from its `Unstructured`. Text is built from the same
+//! [`TextRule`](crate::text::TextRule) and class definitions that check it, so a generator cannot
+//! drift from its rule, and every generated value goes through its public constructor.
+
+/// Calls `$m!` with every type that has a generator: the front ends implement their traits for
+/// exactly this list.
+macro_rules! for_each_generated_type {
+    ($m:ident) => {
+        $m!(
+            crate::ContactName,
+            crate::City,
+            crate::Organization,
+            crate::AddressLine,
+            crate::Region,
+            crate::JobTitle,
+            crate::PostalCode,
+            crate::Label,
+            crate::PhoneNumber,
+            crate::CustomerId,
+            crate::WebsiteId,
+            crate::OrganizationId,
+            crate::PaymentInstrumentId,
+            crate::TagId,
+            crate::TagName,
+            crate::CustomFieldName,
+            crate::PaymentToken,
+            crate::CountryCode,
+            crate::CurrencyCode,
+            crate::PaymentMethod,
+            crate::TagType,
+            crate::LinkRel,
+            crate::EmailAddress,
+            crate::DateOfBirth,
+            crate::Timestamp,
+            crate::ContactEmail,
+            crate::ContactPhone,
+            crate::PrimaryList<crate::EmailAddress>,
+            crate::PrimaryList<crate::PhoneNumber>,
+            crate::Contact,
+            crate::ContactPatch,
+            crate::PaymentInstrument,
+            crate::CustomFields,
+            crate::CustomFieldsPatch,
+            crate::Money,
+            crate::Link,
+            crate::Tag,
+            crate::CustomerTags,
+            crate::UpsertRequest,
+            crate::Customer,
+            crate::ValidBody,
+            crate::NearMiss,
+        );
+    };
+}
+
+mod bodies;
+mod text;
+mod values;
+
+#[cfg(feature = "arbitrary")]
+mod arbitrary_impls;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+
+pub use bodies::{NearMiss, ValidBody};
+
+/// A stream of choices.
+pub(crate) trait Entropy {
+    /// A number below `n`; 0 when `n` is at most 1 or the stream is spent, so that a spent or
+    /// shrunk stream gives the simplest value.
+    fn below(&mut self, n: usize) -> usize;
+}
+
+impl dyn Entropy + '_ {
+    /// A fair coin.
+    pub(crate) fn coin(&mut self) -> bool {
+        self.below(2) == 1
+    }
+
+    /// A number in `lo..=hi`.
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi.saturating_sub(lo).saturating_add(1))
+    }
+
+    /// One of `items`, which must not be empty.
+    pub(crate) fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
+        &items[self.below(items.len())]
+    }
+
+    /// `Some` half of the time.
+    pub(crate) fn maybe<T>(&mut self, make: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.coin().then(|| make(self))
+    }
+}
+
+/// Choices read from bytes: one byte per choice below 256, two below 65 536, four otherwise.
+pub(crate) struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
+        Bytes { data }
+    }
+}
+
+impl Entropy for Bytes<'_> {
+    fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let width = if n <= 1 << 8 {
+            1
+        } else if n <= 1 << 16 {
+            2
+        } else {
+            4
+        };
+        let take = width.min(self.data.len());
+        let (head, rest) = self.data.split_at(take);
+        self.data = rest;
+        let value = head
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        value % n
+    }
+}
+
+/// A type with a generator of valid values.
+pub(crate) trait Generate: Sized {
+    fn generate(e: &mut dyn Entropy) -> Self;
+}

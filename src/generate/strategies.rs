@@ -1,0 +1,62 @@
+//! The `proptest` front end: `any::<T>()` for every public value type, plus the body strategies.
+
+use proptest::arbitrary::Arbitrary;
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::strategy::BoxedStrategy;
+
+use crate::generate::{Bytes, Generate, NearMiss, ValidBody};
+
+/// The most choice bytes one value draws; proptest shrinks the vector, and fewer or smaller
+/// bytes give simpler values.
+const CHOICE_BYTES: usize = 4096;
+
+/// A strategy for any type with a generator.
+fn generated<T: Generate + std::fmt::Debug + 'static>() -> BoxedStrategy<T> {
+    vec(any::<u8>(), 0..CHOICE_BYTES)
+        .prop_map(|bytes| T::generate(&mut Bytes::new(&bytes)))
+        .boxed()
+}
+
+macro_rules! proptest_arbitrary {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Arbitrary for $ty {
+            type Parameters = ();
+            type Strategy = BoxedStrategy<$ty>;
+            fn arbitrary_with((): ()) -> Self::Strategy {
+                generated::<$ty>()
+            }
+        }
+    )*};
+}
+
+for_each_generated_type!(proptest_arbitrary);
+
+/// Valid request bodies, each with the request it parses to.
+pub fn valid_body() -> BoxedStrategy<ValidBody> {
+    generated()
+}
+
+/// Near-miss bodies, each with the exact violations it must produce.
+pub fn near_miss_body() -> BoxedStrategy<NearMiss> {
+    generated()
+}
+
+/// Valid stored customers (the same as `any::<Customer>()`).
+pub fn stored_customer() -> BoxedStrategy<crate::Customer> {
+    generated()
+}
+
+/// Absent, `null` or any value, a third of the time each.
+impl<T: Arbitrary + Clone + 'static> Arbitrary for crate::Patch<T> {
+    type Parameters = ();
+    type Strategy = BoxedStrategy<crate::Patch<T>>;
+    fn arbitrary_with((): ()) -> Self::Strategy {
+        prop_oneof![
+            Just(crate::Patch::Absent),
+            Just(crate::Patch::Null),
+            any::<T>().prop_map(crate::Patch::Value),
+        ]
+        .boxed()
+    }
+}

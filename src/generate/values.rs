@@ -1,0 +1,474 @@
+//! A generator for every public value type, the request and the stored customer. Each builds
+//! its value through the type's own constructor, so a generator that drifted from its rule would
+//! panic in the crate's own property tests rather than hand out an invalid value.
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Map, Number, Value};
+
+use crate::codes::{CountryCode, CurrencyCode};
+use crate::contact::{
+    AddressLine, City, Contact, ContactName, ContactPatch, DateOfBirth, EMAIL_MAX, EmailAddress,
+    JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
+};
+use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+use crate::customer::{Customer, Link, LinkRel, Money};
+use crate::generate::text::{any_text, text};
+use crate::generate::{Entropy, Generate};
+use crate::ids::{CustomerId, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
+use crate::patch::Patch;
+use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
+use crate::request::UpsertRequest;
+use crate::tags::{CustomerTags, Tag, TagName, TagType};
+use crate::text::nfc_owned;
+use crate::time::Timestamp;
+
+/// Text types whose whole rule is one `TextRule`.
+macro_rules! generate_rule_text {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Generate for $ty {
+            fn generate(e: &mut dyn Entropy) -> Self {
+                let text = text(e, <$ty>::RULE);
+                <$ty>::parse(&text).unwrap_or_else(|error| {
+                    panic!(concat!("generated ", stringify!($ty), " {:?} is invalid: {}"), text, error)
+                })
+            }
+        }
+    )*};
+}
+
+generate_rule_text!(
+    ContactName,
+    City,
+    Organization,
+    AddressLine,
+    Region,
+    JobTitle,
+    PostalCode,
+    Label,
+    PhoneNumber,
+    CustomerId,
+    WebsiteId,
+    OrganizationId,
+    PaymentInstrumentId,
+    TagId,
+    TagName,
+    CustomFieldName,
+);
+
+impl Generate for PaymentToken {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut token = any_text(e, 64);
+        if token.is_empty() {
+            token.push_str("tok");
+        }
+        PaymentToken::parse(&token).expect("a non-empty generated token is valid")
+    }
+}
+
+impl Generate for CountryCode {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let all: Vec<CountryCode> = CountryCode::all().collect();
+        *e.pick(&all)
+    }
+}
+
+impl Generate for CurrencyCode {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let all: Vec<CurrencyCode> = CurrencyCode::all().collect();
+        *e.pick(&all)
+    }
+}
+
+impl Generate for PaymentMethod {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        *e.pick(&PaymentMethod::ALL)
+    }
+}
+
+impl Generate for TagType {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        *e.pick(&[TagType::Customer, TagType::KycDocument])
+    }
+}
+
+impl Generate for LinkRel {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        *e.pick(&[
+            LinkRel::SelfLink,
+            LinkRel::Attachments,
+            LinkRel::DefaultPaymentInstrument,
+            LinkRel::LeadSource,
+            LinkRel::Website,
+        ])
+    }
+}
+
+impl Generate for bool {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        e.coin()
+    }
+}
+
+/// RFC 5321 `atext`.
+const ATEXT: &[u8] =
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~";
+const LDH: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+fn atoms(e: &mut dyn Entropy, alphabet: &[u8], length: usize) -> String {
+    (0..length).map(|_| char::from(*e.pick(alphabet))).collect()
+}
+
+impl Generate for EmailAddress {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        // Local part: a dot-atom (dots only between atoms) or a quoted string, at most 64 octets.
+        let local = if e.below(4) == 0 {
+            // An empty quoted string is refused (see the README's choices), so at least one.
+            let length = e.range(1, 20);
+            let inner = atoms(e, b"abc XYZ.@()[],:;<>", length);
+            format!("\"{inner}\"")
+        } else {
+            let length = if e.coin() { 64 } else { e.range(1, 64) };
+            let atext = atoms(e, ATEXT, length);
+            // Dots only between atoms: never first, last or doubled.
+            let mut local = String::with_capacity(length);
+            for (i, c) in atext.chars().enumerate() {
+                let dot = i > 0 && i + 1 < length && !local.ends_with('.') && e.below(8) == 0;
+                local.push(if dot { '.' } else { c });
+            }
+            local
+        };
+        // Domain: two to four labels of letters, digits and inner hyphens, the whole address
+        // at most 255 characters.
+        let labels = e.range(2, 4);
+        let budget = EMAIL_MAX - local.len() - 1;
+        let per_label = (budget / labels).saturating_sub(1).clamp(1, 63);
+        let domain: Vec<String> = (0..labels)
+            .map(|_| {
+                let length = if e.coin() {
+                    per_label
+                } else {
+                    e.range(1, per_label)
+                };
+                let mut label = atoms(e, LDH, length);
+                if length >= 3 && e.coin() {
+                    label.replace_range(1..2, "-");
+                }
+                label
+            })
+            .collect();
+        let address = format!("{local}@{}", domain.join("."));
+        EmailAddress::parse(&address)
+            .unwrap_or_else(|error| panic!("generated email {address:?} is invalid: {error}"))
+    }
+}
+
+/// Days from 0001-01-01 to 9999-12-31.
+const LAST_DAY: usize = 3_652_058;
+
+fn date(e: &mut dyn Entropy) -> NaiveDate {
+    let edge = [0, LAST_DAY, 719_162, 738_579];
+    let days = if e.below(4) == 0 {
+        *e.pick(&edge)
+    } else {
+        e.range(0, LAST_DAY)
+    };
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).expect("fits") + 1)
+        .expect("a day of years 1 to 9999")
+}
+
+impl Generate for DateOfBirth {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        DateOfBirth::from_date(date(e)).expect("years 1 to 9999 have four digits")
+    }
+}
+
+impl Generate for Timestamp {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let day = date(e);
+        let seconds = e.range(0, 86_399);
+        let time = day
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .timestamp()
+            + i64::try_from(seconds).expect("fits");
+        Timestamp::from_datetime(DateTime::from_timestamp(time, 0).expect("in chrono's range"))
+    }
+}
+
+impl<V: Generate> Generate for ListItem<V> {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        ListItem::new(Label::generate(e), V::generate(e), e.coin())
+    }
+}
+
+impl<V: Generate> Generate for PrimaryList<V> {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let count = if e.below(8) == 0 { 20 } else { e.range(0, 3) };
+        let primary = e.maybe(|e| e.below(count.max(1)));
+        let items = (0..count)
+            .map(|i| ListItem::new(Label::generate(e), V::generate(e), primary == Some(i)))
+            .collect();
+        PrimaryList::new(items).expect("at most one generated item is primary")
+    }
+}
+
+impl<T: Generate> Generate for Option<T> {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        e.maybe(|e| T::generate(e))
+    }
+}
+
+impl<T: Generate> Generate for Patch<T> {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        match e.below(3) {
+            0 => Patch::Absent,
+            1 => Patch::Null,
+            _ => Patch::Value(T::generate(e)),
+        }
+    }
+}
+
+impl Generate for Contact {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut contact = Contact::new();
+        contact.set_first_name(Generate::generate(e));
+        contact.set_last_name(Generate::generate(e));
+        contact.set_organization(Generate::generate(e));
+        contact.set_address(Generate::generate(e));
+        contact.set_address2(Generate::generate(e));
+        contact.set_city(Generate::generate(e));
+        contact.set_region(Generate::generate(e));
+        contact.set_country(Generate::generate(e));
+        contact.set_postal_code(Generate::generate(e));
+        contact.set_dob(Generate::generate(e));
+        contact.set_job_title(Generate::generate(e));
+        contact.set_phone_numbers(Generate::generate(e));
+        contact.set_emails(Generate::generate(e));
+        contact
+    }
+}
+
+impl Generate for ContactPatch {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut patch = ContactPatch::default();
+        patch.set_first_name(Generate::generate(e));
+        patch.set_last_name(Generate::generate(e));
+        patch.set_organization(Generate::generate(e));
+        patch.set_address(Generate::generate(e));
+        patch.set_address2(Generate::generate(e));
+        patch.set_city(Generate::generate(e));
+        patch.set_region(Generate::generate(e));
+        patch.set_country(Generate::generate(e));
+        patch.set_postal_code(Generate::generate(e));
+        patch.set_dob(Generate::generate(e));
+        patch.set_job_title(Generate::generate(e));
+        patch.set_phone_numbers(Generate::generate(e));
+        patch.set_emails(Generate::generate(e));
+        patch
+    }
+}
+
+impl Generate for PaymentInstrument {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let method = PaymentMethod::generate(e);
+        match method {
+            PaymentMethod::Cash => PaymentInstrument::cash(e.maybe(|e| any_text(e, 40)).as_deref()),
+            PaymentMethod::Check => {
+                PaymentInstrument::check(e.maybe(|e| any_text(e, 40)).as_deref())
+            }
+            PaymentMethod::PaymentCard | PaymentMethod::Ach => {
+                PaymentInstrument::new(method, Some(PaymentInstrumentId::generate(e)))
+                    .expect("a vaulted method with an id")
+            }
+            _ => PaymentInstrument::new(method, Generate::generate(e))
+                .expect("an alternative method takes an optional id"),
+        }
+    }
+}
+
+/// A number that survives a trip through JSON text exactly: an integer, or a multiple of 1/4.
+fn number(e: &mut dyn Entropy) -> Number {
+    let whole = i64::try_from(e.below(1 << 20)).expect("fits") - (1 << 19);
+    match e.below(4) {
+        0 => Number::from(whole),
+        1 => Number::from(u64::MAX - e.below(2) as u64),
+        _ => Number::from_f64(whole as f64 / 4.0).expect("finite"),
+    }
+}
+
+/// Any JSON value, at most `depth` levels deep; `null` only where `nulls` allows, since a stored
+/// custom field never holds `null` as an object member.
+fn json(e: &mut dyn Entropy, depth: usize, nulls: bool) -> Value {
+    let kinds = if depth == 0 { 4 } else { 6 };
+    match e.below(kinds) {
+        0 if nulls => Value::Null,
+        0 | 1 => Value::Bool(e.coin()),
+        2 => Value::Number(number(e)),
+        // Stored strings are NFC; member names are kept as written.
+        3 => Value::String(nfc_owned(any_text(e, 40))),
+        4 => Value::Array(
+            (0..e.range(0, 3))
+                .map(|_| json(e, depth - 1, true))
+                .collect(),
+        ),
+        _ => {
+            let mut object = Map::new();
+            for _ in 0..e.range(0, 3) {
+                object.insert(any_text(e, 12), json(e, depth - 1, nulls));
+            }
+            Value::Object(object)
+        }
+    }
+}
+
+fn distinct_names(e: &mut dyn Entropy, count: usize) -> Vec<CustomFieldName> {
+    let mut names: Vec<CustomFieldName> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let name = CustomFieldName::generate(e);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    // In name order, the order a body built through `serde_json::Value` has, so a patch
+    // survives that trip unchanged.
+    names.sort();
+    names
+}
+
+impl Generate for CustomFields {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut fields = CustomFields::new();
+        let count = e.range(0, 4);
+        for name in distinct_names(e, count) {
+            let value = match json(e, 2, false) {
+                // A top-level `null` deletes; a stored field always has a value.
+                Value::Null => Value::Bool(false),
+                value => value,
+            };
+            fields.insert(name, value);
+        }
+        fields
+    }
+}
+
+impl Generate for CustomFieldsPatch {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut patch = CustomFieldsPatch::new();
+        let count = e.range(0, 4);
+        for name in distinct_names(e, count) {
+            // A top-level `null` is the deletion, `None`.
+            let value = e.maybe(|e| json(e, 2, true)).filter(|v| !v.is_null());
+            patch.push(name, value);
+        }
+        patch
+    }
+}
+
+impl Generate for Money {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let amount = |e: &mut dyn Entropy| e.below(1 << 24) as f64 / 4.0;
+        let currency = CurrencyCode::generate(e);
+        Money::new(currency, amount(e), amount(e)).expect("finite amounts")
+    }
+}
+
+impl Generate for Link {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        Link::new(LinkRel::generate(e), any_text(e, 80))
+    }
+}
+
+impl Generate for Tag {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        Tag::new(TagName::generate(e), TagType::generate(e)).with_metadata(
+            Generate::generate(e),
+            Generate::generate(e),
+            Generate::generate(e),
+        )
+    }
+}
+
+impl Generate for CustomerTags {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut tags: Vec<Tag> = Vec::new();
+        for _ in 0..e.range(0, 3) {
+            let tag = Tag::new(TagName::generate(e), TagType::Customer).with_metadata(
+                Generate::generate(e),
+                Generate::generate(e),
+                Generate::generate(e),
+            );
+            let folded = tag.name().as_str().to_lowercase();
+            if tags
+                .iter()
+                .all(|t| t.name().as_str().to_lowercase() != folded)
+            {
+                tags.push(tag);
+            }
+        }
+        CustomerTags::new(tags).expect("customer tags with distinct names")
+    }
+}
+
+impl Generate for UpsertRequest {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut request = UpsertRequest::new(CustomerId::generate(e));
+        if e.coin() {
+            request = request.with_website_id(WebsiteId::generate(e));
+        }
+        if e.below(4) == 0 {
+            request = request.with_payment_token(PaymentToken::generate(e));
+        }
+        request = request.with_default_payment_instrument(Generate::generate(e));
+        if e.coin() {
+            request = request.with_custom_fields(CustomFieldsPatch::generate(e));
+        }
+        request = request.with_primary_address(Generate::generate(e));
+        if e.coin() {
+            request = request.with_is_edd_required(e.coin());
+        }
+        request
+    }
+}
+
+impl Generate for Customer {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let created_time = Timestamp::generate(e);
+        let later = |e: &mut dyn Entropy, from: Timestamp| {
+            let seconds = i64::try_from(e.below(1 << 20)).expect("fits");
+            let time = from.datetime() + chrono::Duration::seconds(seconds);
+            if time.format("%Y").to_string().len() == 4 {
+                Timestamp::from_datetime(time)
+            } else {
+                from
+            }
+        };
+        let updated_time = later(e, created_time);
+        let payment_count = e.range(0, 1000) as u64;
+        let links = (0..e.range(0, 3)).map(|_| Link::generate(e)).collect();
+        Customer {
+            id: CustomerId::generate(e),
+            website_id: WebsiteId::generate(e),
+            organization_id: OrganizationId::generate(e),
+            default_payment_instrument: Generate::generate(e),
+            custom_fields: CustomFields::generate(e),
+            primary_address: Generate::generate(e),
+            is_edd_required: e.coin(),
+            created_time,
+            updated_time,
+            revision: if e.below(8) == 0 {
+                u64::MAX - e.below(2) as u64
+            } else {
+                e.below(1000) as u64
+            },
+            average_value: Money::generate(e),
+            payment_count,
+            last_payment_time: (payment_count > 0).then(|| later(e, created_time)),
+            lifetime_revenue: Money::generate(e),
+            invoice_count: e.range(0, 1000) as u64,
+            tags: CustomerTags::generate(e),
+            has_fulfilled_kyc: e.coin(),
+            links,
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! Properties over generated values (feature `proptest`): round trips, near misses refused with
+//! exactly their errors, the upsert's idempotence and revision rule, the merge against an
+//! independent RFC 7396 implementation, the contact hash, and no panic on any input.
+#![cfg(feature = "proptest")]
+
+use proptest::prelude::*;
+use rebilly_customer::strategies::{near_miss_body, stored_customer, valid_body};
+use rebilly_customer::*;
+use serde_json::{Map, Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+/// Every value renders to JSON and reads back equal.
+macro_rules! serde_round_trip {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            $(
+                #[test]
+                fn $name(value in any::<$ty>()) {
+                    let json = serde_json::to_string(&value).unwrap();
+                    let back: $ty = serde_json::from_str(&json)
+                        .unwrap_or_else(|e| panic!("{json} does not read back: {e}"));
+                    prop_assert_eq!(back, value);
+                }
+            )*
+        }
+    };
+}
+
+serde_round_trip!(
+    contact_name_round_trips: ContactName,
+    city_round_trips: City,
+    organization_round_trips: Organization,
+    address_round_trips: AddressLine,
+    region_round_trips: Region,
+    job_title_round_trips: JobTitle,
+    postal_code_round_trips: PostalCode,
+    label_round_trips: Label,
+    phone_round_trips: PhoneNumber,
+    customer_id_round_trips: CustomerId,
+    website_id_round_trips: WebsiteId,
+    organization_id_round_trips: OrganizationId,
+    instrument_id_round_trips: PaymentInstrumentId,
+    tag_id_round_trips: TagId,
+    tag_name_round_trips: TagName,
+    custom_field_name_round_trips: CustomFieldName,
+    country_round_trips: CountryCode,
+    currency_round_trips: CurrencyCode,
+    email_round_trips: EmailAddress,
+    dob_round_trips: DateOfBirth,
+    timestamp_round_trips: Timestamp,
+    contact_email_round_trips: ContactEmail,
+    contact_phone_round_trips: ContactPhone,
+    email_list_round_trips: PrimaryList<EmailAddress>,
+    contact_round_trips: Contact,
+    contact_patch_round_trips: ContactPatch,
+    instrument_round_trips: PaymentInstrument,
+    custom_fields_round_trips: CustomFields,
+    custom_fields_patch_round_trips: CustomFieldsPatch,
+    customer_round_trips: Customer,
+);
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn text_values_parse_back_from_their_text(
+        name in any::<ContactName>(),
+        address in any::<AddressLine>(),
+        token in any::<PaymentToken>(),
+        method in any::<PaymentMethod>(),
+    ) {
+        prop_assert_eq!(ContactName::parse(name.as_str()).unwrap(), name.clone());
+        prop_assert_eq!(AddressLine::parse(address.as_str()).unwrap(), address.clone());
+        prop_assert_eq!(PaymentToken::parse(token.expose_secret()).unwrap(), token.clone());
+        prop_assert_eq!(PaymentMethod::parse(method.as_str()).unwrap(), method);
+    }
+
+    #[test]
+    fn valid_bodies_parse_to_their_request(body in valid_body()) {
+        let request = UpsertRequest::parse(body.path_id(), body.json());
+        let request = request.unwrap_or_else(|e| {
+            panic!("{} refused: {e}", String::from_utf8_lossy(body.json()))
+        });
+        prop_assert_eq!(&request, body.request());
+        // And the request renders to a body that parses back to it (the token aside).
+        let rendered = serde_json::to_vec(&request).unwrap();
+        let again = UpsertRequest::parse(body.path_id(), &rendered).unwrap();
+        prop_assert_eq!(again.payment_token(), None);
+        prop_assert_eq!(again.primary_address(), request.primary_address());
+        prop_assert_eq!(again.custom_fields(), request.custom_fields());
+    }
+
+    #[test]
+    fn near_misses_are_refused_with_exactly_their_errors(body in near_miss_body()) {
+        let error = UpsertRequest::parse(body.path_id(), body.json()).unwrap_err();
+        let RequestError::Invalid(error) = error else {
+            panic!("a near miss is valid JSON: {error}");
+        };
+        let mut actual: Vec<(String, ErrorCode)> =
+            error.violations().iter().map(|v| (v.field(), v.code())).collect();
+        actual.sort();
+        prop_assert_eq!(actual, body.expected().to_vec(), "{}", String::from_utf8_lossy(body.json()));
+    }
+}
+
+/// A resolver that accepts tokens of even length (as cash) and refuses the others.
+fn resolver(token: &PaymentToken) -> Result<PaymentInstrument, TokenRejection> {
+    if token.expose_secret().chars().count() % 2 == 0 {
+        Ok(PaymentInstrument::cash(Some("teller")))
+    } else {
+        Err(TokenRejection::new("the token has expired"))
+    }
+}
+
+/// `stored` under the request's id, as a server would have loaded it.
+fn stored_as(stored: &Customer, id: &CustomerId) -> Customer {
+    let mut json = serde_json::to_value(stored).unwrap();
+    json["id"] = json!(id.as_str());
+    serde_json::from_value(json).unwrap()
+}
+
+#[derive(Debug)]
+struct Case {
+    stored: Option<Customer>,
+    body: ValidBody,
+    now: Timestamp,
+    default_website: Option<WebsiteId>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        proptest::option::of(stored_customer()),
+        valid_body(),
+        any::<Timestamp>(),
+        proptest::option::of(any::<WebsiteId>()),
+    )
+        .prop_map(|(stored, body, now, default_website)| {
+            let id = body.request().id().clone();
+            Case {
+                stored: stored.map(|s| stored_as(&s, &id)),
+                body,
+                now,
+                default_website,
+            }
+        })
+}
+
+fn run(case: &Case, stored: Option<Customer>) -> Result<UpsertOutcome, UpsertError> {
+    let organization = OrganizationId::parse("org_1").unwrap();
+    let mut context = UpsertContext::new(case.now, organization).with_token_resolver(&resolver);
+    if let Some(website) = &case.default_website {
+        context = context.with_default_website(website.clone());
+    }
+    let request = UpsertRequest::parse(case.body.path_id(), case.body.json()).unwrap();
+    let id = request.id().clone();
+    Customer::apply_upsert(stored, &id, request, &context)
+}
+
+/// The writable members of a rendered customer, in the normal form both sides of the merge
+/// comparison use: no `null` members, no `hash`, no empty lists, no `"primary": false`.
+fn writable(customer: &Value) -> Value {
+    let mut out = Map::new();
+    for member in [
+        "websiteId",
+        "defaultPaymentInstrument",
+        "customFields",
+        "primaryAddress",
+        "isEddRequired",
+    ] {
+        if let Some(value) = customer.get(member) {
+            out.insert(member.to_owned(), value.clone());
+        }
+    }
+    normal(Value::Object(out))
+}
+
+fn normal(mut value: Value) -> Value {
+    let Value::Object(members) = &mut value else {
+        return value;
+    };
+    members.retain(|_, v| !v.is_null());
+    if let Some(Value::Object(contact)) = members.get_mut("primaryAddress") {
+        contact.retain(|k, v| !v.is_null() && k != "hash" && v != &json!([]));
+        for list in ["emails", "phoneNumbers"] {
+            if let Some(Value::Array(items)) = contact.get_mut(list) {
+                for item in items {
+                    if let Value::Object(item) = item {
+                        item.retain(|k, v| !(k == "primary" && v == &json!(false)));
+                    }
+                }
+            }
+        }
+    }
+    value
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn the_same_request_twice_is_unchanged_the_second_time(case in case()) {
+        let Ok(first) = run(&case, case.stored.clone()) else { return Ok(()) };
+        let first = first.into_customer();
+        let second = run(&case, Some(first.clone())).unwrap();
+        prop_assert_eq!(second.as_str(), "unchanged");
+        prop_assert_eq!(second.customer().revision(), first.revision());
+        prop_assert_eq!(second.customer().updated_time(), first.updated_time());
+        prop_assert_eq!(second.customer(), &first);
+    }
+
+    #[test]
+    fn the_revision_grows_by_one_exactly_when_a_writable_member_changes(case in case()) {
+        let Some(stored) = case.stored.clone() else { return Ok(()) };
+        let before = writable(&serde_json::to_value(&stored).unwrap());
+        match run(&case, Some(stored.clone())) {
+            Ok(outcome) => {
+                let after = writable(&serde_json::to_value(outcome.customer()).unwrap());
+                match outcome.as_str() {
+                    "updated" => {
+                        prop_assert_eq!(outcome.customer().revision(), stored.revision() + 1);
+                        prop_assert!(before != after);
+                        prop_assert!(!outcome.changes().is_empty());
+                        prop_assert!(outcome.customer().updated_time() >= stored.updated_time());
+                    }
+                    "unchanged" => {
+                        prop_assert_eq!(outcome.customer().revision(), stored.revision());
+                        prop_assert_eq!(outcome.customer().updated_time(), stored.updated_time());
+                        prop_assert_eq!(before, after);
+                    }
+                    other => prop_assert!(false, "an update cannot be {}", other),
+                }
+            }
+            // Only a change can overflow the revision.
+            Err(UpsertError::Conflict(_)) => prop_assert_eq!(stored.revision(), u64::MAX),
+            Err(UpsertError::Invalid(_)) => {}
+        }
+    }
+
+    #[test]
+    fn the_merge_is_rfc_7396_on_the_writable_members(case in case()) {
+        let Ok(outcome) = run(&case, case.stored.clone()) else { return Ok(()) };
+        let mut expected = match &case.stored {
+            Some(stored) => writable(&serde_json::to_value(stored).unwrap()),
+            None => {
+                let website = case.body.request().website_id().or(case.default_website.as_ref());
+                json!({"websiteId": website.unwrap().as_str(), "customFields": {}, "isEddRequired": false})
+            }
+        };
+        let request = case.body.request();
+        let mut patch = serde_json::to_value(request).unwrap();
+        patch.as_object_mut().unwrap().remove("id");
+        // SPEC's exceptions to RFC 7396: the instrument is replaced whole, and a resolved
+        // token's instrument replaces it.
+        if let Some(token) = request.payment_token() {
+            patch["defaultPaymentInstrument"] = serde_json::to_value(resolver(token).unwrap()).unwrap();
+        }
+        if patch.get("defaultPaymentInstrument").is_some() {
+            expected.as_object_mut().unwrap().remove("defaultPaymentInstrument");
+        }
+        json_patch::merge(&mut expected, &patch);
+        let actual = writable(&serde_json::to_value(outcome.customer()).unwrap());
+        prop_assert_eq!(actual, normal(expected));
+    }
+
+    #[test]
+    fn the_contact_hash_ignores_normalization_and_sees_every_attribute(
+        contact in any::<Contact>(),
+        other in any::<Contact>(),
+    ) {
+        let mut json = serde_json::to_value(&contact).unwrap();
+        decompose(&mut json);
+        let from_nfd: Contact = serde_json::from_value(json).unwrap();
+        prop_assert_eq!(&from_nfd, &contact);
+        prop_assert_eq!(from_nfd.hash(), contact.hash());
+        prop_assert_eq!(contact.hash().len(), 40);
+        if other != contact {
+            prop_assert_ne!(other.hash(), contact.hash());
+        }
+    }
+
+    #[test]
+    fn changing_one_attribute_changes_the_hash(contact in any::<Contact>(), city in any::<City>(), dob in any::<DateOfBirth>()) {
+        let mut changed = contact.clone();
+        changed.set_city(Some(city.clone()));
+        if contact.city() != Some(&city) {
+            prop_assert_ne!(changed.hash(), contact.hash());
+        }
+        let mut changed = contact.clone();
+        changed.set_dob(Some(dob));
+        if contact.dob() != Some(&dob) {
+            prop_assert_ne!(changed.hash(), contact.hash());
+        }
+        let mut changed = contact.clone();
+        changed.set_emails(PrimaryList::default());
+        if !contact.emails().is_empty() {
+            prop_assert_ne!(changed.hash(), contact.hash());
+        }
+    }
+}
+
+fn decompose(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = text.nfd().collect(),
+        Value::Array(items) => items.iter_mut().for_each(decompose),
+        Value::Object(members) => members.values_mut().for_each(decompose),
+        _ => {}
+    }
+}
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_map(|f| json!(f)),
+        ".{0,12}".prop_map(Value::String),
+        prop_oneof![
+            Just("websiteId"),
+            Just("primaryAddress"),
+            Just("emails"),
+            Just("method"),
+            Just("customFields"),
+            Just("paymentToken"),
+            Just("cash"),
+            Just("payment-card"),
+            Just("GB"),
+            Just("a@example.com"),
+            Just("2024-02-29")
+        ]
+        .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let key = prop_oneof![
+            Just("websiteId".to_owned()),
+            Just("primaryAddress".to_owned()),
+            Just("defaultPaymentInstrument".to_owned()),
+            Just("customFields".to_owned()),
+            Just("emails".to_owned()),
+            Just("phoneNumbers".to_owned()),
+            Just("method".to_owned()),
+            Just("label".to_owned()),
+            Just("value".to_owned()),
+            Just("primary".to_owned()),
+            Just("id".to_owned()),
+            Just("revision".to_owned()),
+            Just("tags".to_owned()),
+            Just("_links".to_owned()),
+            "[a-zA-Z]{0,8}",
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(key, inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn nothing_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256), id in ".{0,60}") {
+        let _ = UpsertRequest::parse(&id, &bytes);
+        let _ = UpsertRequest::parse_with(&id, &bytes, ParseOptions::ignoring_unknown());
+        let _ = serde_json::from_slice::<Customer>(&bytes);
+        let _ = serde_json::from_slice::<Contact>(&bytes);
+        let _ = serde_json::from_slice::<PaymentInstrument>(&bytes);
+    }
+
+    #[test]
+    fn nothing_panics_on_any_json(value in any_json(), id in "[a-z_]{1,8}") {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        if let Err(error) = UpsertRequest::parse(&id, &bytes) {
+            let _ = Problem::from(error).to_json();
+        }
+        let _ = serde_json::from_slice::<Customer>(&bytes);
+        let mut wrapped = json!({"primaryAddress": value.clone(), "customFields": value.clone(), "defaultPaymentInstrument": value});
+        let _ = UpsertRequest::parse(&id, &serde_json::to_vec(&wrapped).unwrap());
+        wrapped["websiteId"] = json!("web_1");
+        let _ = serde_json::from_value::<Customer>(wrapped);
+    }
+}
