@@ -99,16 +99,19 @@ impl dyn Entropy + '_ {
 }
 
 /// Choices read from bytes: one byte per choice below 256, two below 65 536, four otherwise.
+#[cfg(feature = "proptest")]
 pub(crate) struct Bytes<'a> {
     data: &'a [u8],
 }
 
+#[cfg(feature = "proptest")]
 impl<'a> Bytes<'a> {
     pub(crate) fn new(data: &'a [u8]) -> Self {
         Bytes { data }
     }
 }
 
+#[cfg(feature = "proptest")]
 impl Entropy for Bytes<'_> {
     fn below(&mut self, n: usize) -> usize {
         if n <= 1 {
