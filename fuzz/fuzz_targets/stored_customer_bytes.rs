@@ -1,0 +1,31 @@
+//! Any bytes as a stored customer: reading must not panic, and a customer that reads must render
+//! and read back equal, and take an empty upsert as Unchanged.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertRequest};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(customer) = serde_json::from_slice::<Customer>(data) else {
+        return;
+    };
+    let json = customer.to_json();
+    let back: Customer = json.parse().expect("a rendered customer reads back");
+    assert_eq!(back, customer);
+
+    let context = UpsertContext::new(
+        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+        OrganizationId::from_static("org_1"),
+    );
+    let id = customer.id().clone();
+    let outcome = Customer::apply_upsert(
+        Some(customer.clone()),
+        &id,
+        UpsertRequest::new(id.clone()),
+        &context,
+    )
+    .expect("an empty request onto a stored customer is fine");
+    assert_eq!(outcome.as_str(), "unchanged");
+    assert_eq!(outcome.customer().revision(), customer.revision());
+    assert_eq!(outcome.customer().updated_time(), customer.updated_time());
+});
