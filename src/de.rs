@@ -36,7 +36,8 @@ pub(crate) struct Collector {
 impl Collector {
     pub(crate) fn new(ignore_unknown: bool) -> Self {
         Collector {
-            path: Vec::new(),
+            // Deep enough for every path of the contract (`primaryAddress.emails.1.value`).
+            path: Vec::with_capacity(6),
             violations: Vec::new(),
             ignore_unknown,
         }
@@ -278,28 +279,78 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
-/// The member names seen in one object: a short list, or a hash set once the object is large
-/// enough that scanning would be quadratic.
-#[derive(Default)]
+/// The member names seen in one object, kept without allocating for ordinary objects: borrowed
+/// names in a fixed array, behind a 64-bit filter that answers "new" for most names without a
+/// comparison. Escaped (owned) names, and names past the array, go to a list, then to a hash set
+/// once the object is large enough that scanning would be quadratic.
+/// Names an object can hold before its seen-names list allocates.
+const INLINE_KEYS: usize = 16;
+
 struct SeenKeys<'de> {
-    few: Vec<Cow<'de, str>>,
+    filter: u64,
+    few: [&'de str; INLINE_KEYS],
+    len: usize,
+    rest: Vec<Cow<'de, str>>,
     many: Option<HashSet<Cow<'de, str>>>,
 }
 
 impl<'de> SeenKeys<'de> {
-    const SCAN_LIMIT: usize = 16;
+    const SCAN_LIMIT: usize = 32;
+
+    fn new() -> Self {
+        SeenKeys {
+            filter: 0,
+            few: [""; INLINE_KEYS],
+            len: 0,
+            rest: Vec::new(),
+            many: None,
+        }
+    }
+
+    /// One of 64 bits for a name; equal names always get the same bit.
+    fn bit(key: &str) -> u64 {
+        let bytes = key.as_bytes();
+        let (first, last) = (bytes.first().copied(), bytes.last().copied());
+        let mix = bytes.len()
+            ^ usize::from(first.unwrap_or(0)).wrapping_mul(31)
+            ^ usize::from(last.unwrap_or(0)).wrapping_mul(7)
+            ^ usize::from(bytes.get(bytes.len() / 2).copied().unwrap_or(0)).wrapping_mul(131);
+        1u64 << (mix % 64)
+    }
 
     /// False when `key` was already there.
-    fn insert(&mut self, key: Cow<'de, str>) -> bool {
+    // The `Cow` itself is the point: a borrowed name is kept in the array without a copy.
+    #[allow(clippy::ptr_arg)]
+    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
         if let Some(many) = &mut self.many {
-            return many.insert(key);
+            return many.insert(key.clone());
         }
-        if self.few.contains(&key) {
-            return false;
+        let bit = Self::bit(key);
+        if self.filter & bit != 0 {
+            let name: &str = key;
+            let seen = self.few[..self.len].contains(&name)
+                || self.rest.iter().any(|k| k.as_ref() == name);
+            if seen {
+                return false;
+            }
         }
-        self.few.push(key);
-        if self.few.len() > Self::SCAN_LIMIT {
-            self.many = Some(self.few.drain(..).collect());
+        self.filter |= bit;
+        match key {
+            Cow::Borrowed(name) if self.len < INLINE_KEYS => {
+                self.few[self.len] = name;
+                self.len += 1;
+            }
+            _ => {
+                self.rest.push(key.clone());
+                if self.rest.len() > Self::SCAN_LIMIT {
+                    let mut many: HashSet<Cow<'de, str>> = self.few[..self.len]
+                        .iter()
+                        .map(|k| Cow::Borrowed(*k))
+                        .collect();
+                    many.extend(self.rest.drain(..));
+                    self.many = Some(many);
+                }
+            }
         }
         true
     }
@@ -317,9 +368,9 @@ where
     A: MapAccess<'de>,
     F: FnMut(&mut Collector, &str, &mut A) -> Result<bool, A::Error>,
 {
-    let mut seen = SeenKeys::default();
+    let mut seen = SeenKeys::new();
     while let Some(key) = map.next_key_seed(KeySeed)? {
-        if !seen.insert(key.clone()) {
+        if !seen.insert(&key) {
             return Err(de::Error::custom(DUPLICATE_MEMBER));
         }
         if !on_member(c, &key, &mut map)? {
@@ -332,43 +383,30 @@ where
     Ok(())
 }
 
-/// Walks an array, reading each item with `shape` at its index. Items may not be `null`.
-pub(crate) fn items<'de, A, S>(
-    c: &mut Collector,
-    mut seq: A,
-    shape: S,
-) -> Result<Vec<Got<S::Out>>, A::Error>
-where
-    A: SeqAccess<'de>,
-    S: Shape<'de> + Clone,
-{
-    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-    loop {
-        c.enter(out.len());
-        let item = seq.next_element_seed(Seed::new(c, shape.clone(), false))?;
-        c.leave();
-        match item {
-            Some(got) => out.push(got),
-            None => return Ok(out),
-        }
-    }
-}
-
 /// The valid items of an array, and whether every item was valid (the others are reported).
 pub(crate) fn valid_items<'de, A, S>(
     c: &mut Collector,
-    seq: A,
+    mut seq: A,
     shape: S,
 ) -> Result<(Vec<S::Out>, bool), A::Error>
 where
     A: SeqAccess<'de>,
     S: Shape<'de> + Clone,
 {
-    let got = items(c, seq, shape)?;
-    let total = got.len();
-    let valid: Vec<S::Out> = got.into_iter().filter_map(Got::value).collect();
-    let all_valid = valid.len() == total;
-    Ok((valid, all_valid))
+    let mut valid = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+    let mut all_valid = true;
+    let mut index = 0;
+    loop {
+        c.enter(index);
+        let item = seq.next_element_seed(Seed::new(c, shape.clone(), false))?;
+        c.leave();
+        match item {
+            Some(Got::Value(value)) => valid.push(value),
+            Some(_) => all_valid = false,
+            None => return Ok((valid, all_valid)),
+        }
+        index += 1;
+    }
 }
 
 fn skip_map<'de, A: MapAccess<'de>>(c: &mut Collector, map: A) -> Result<(), A::Error> {

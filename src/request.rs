@@ -184,18 +184,23 @@ impl UpsertRequest {
                 None
             }
         };
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let body = TopLevel {
+        let top = TopLevel {
             c: &mut c,
             path_id: &path_id,
+            id,
+        };
+        // Valid UTF-8 is checked once for the whole body, so the reader need not check each
+        // string again; bytes that are not UTF-8 go through the byte reader, which says where.
+        let body = match std::str::from_utf8(body) {
+            Ok(text) => read_body(top, serde_json::Deserializer::from_str(text)),
+            Err(_) => read_body(top, serde_json::Deserializer::from_slice(body)),
         }
-        .deserialize(&mut deserializer)
-        .and_then(|body| deserializer.end().map(|()| body))
         .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
         let violations = c.into_violations();
-        match (id, violations.is_empty()) {
-            (Some(id), true) => Ok(UpsertRequest { id, ..body }),
-            _ => Err(RequestError::Invalid(ValidationError::new(violations))),
+        if violations.is_empty() {
+            Ok(body)
+        } else {
+            Err(RequestError::Invalid(ValidationError::new(violations)))
         }
     }
 
@@ -301,10 +306,22 @@ impl Serialize for UpsertRequest {
     }
 }
 
+/// Reads the whole body: one JSON object and nothing after it.
+fn read_body<'de, R: serde_json::de::Read<'de>>(
+    top: TopLevel<'_, '_>,
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<UpsertRequest, serde_json::Error> {
+    let body = top.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(body)
+}
+
 /// The body's top level, which must be an object; anything else is malformed (400).
 struct TopLevel<'c, 'p> {
     c: &'c mut Collector,
     path_id: &'p str,
+    /// The checked path id; `None` when it broke its rule (already reported).
+    id: Option<CustomerId>,
 }
 
 const NOT_AN_OBJECT: &str = "the request body must be a JSON object";
@@ -350,9 +367,10 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UpsertRequest, A::Error> {
-        let TopLevel { c, path_id } = self;
-        // The path id is a placeholder until `parse_with` puts the checked one in.
-        let mut request = UpsertRequest::new(CustomerId::from_static("_"));
+        let TopLevel { c, path_id, id } = self;
+        // A refused path id is already reported, so the request is refused too: the stand-in
+        // never leaves the parser.
+        let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
         de::members(c, map, |c, key, map| {
             match key {
                 "id" => {

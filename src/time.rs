@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Timelike, Utc};
 
 use crate::error::{ValidationError, ViolationKind};
 
@@ -17,29 +17,68 @@ use crate::error::{ValidationError, ViolationKind};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(DateTime<Utc>);
 
+/// The first and last instants `YYYY-MM-DDTHH:MM:SSZ` can write: years 0000 to 9999.
+fn representable() -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = NaiveDate::from_ymd_opt(0, 1, 1).expect("year 0 exists");
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).expect("year 9999 exists");
+    (
+        first.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
+        last.and_hms_opt(23, 59, 59)
+            .expect("a second before midnight")
+            .and_utc(),
+    )
+}
+
 impl Timestamp {
     /// Parses an RFC 3339 date-time with any offset.
     ///
     /// # Errors
-    /// `invalid_date` when the text is not one.
+    /// `invalid_date` when the text is not one, or when in UTC it falls outside the years 0000
+    /// to 9999 (`0000-01-01T00:00:00+01:00` is in year -1 in UTC, which the resource's
+    /// `YYYY-MM-DDTHH:MM:SSZ` cannot write).
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        let (first, last) = representable();
         DateTime::parse_from_rfc3339(text)
-            .map(|t| Timestamp::from_datetime(t.with_timezone(&Utc)))
-            .map_err(|_| {
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+            .filter(|t| (first..=last).contains(t))
+            .map(Timestamp::from_datetime)
+            .ok_or_else(|| {
                 ValidationError::single(ViolationKind::InvalidDate {
-                    expected: "an RFC 3339 date-time",
+                    expected: "an RFC 3339 date-time in the years 0000 to 9999",
                 })
             })
     }
 
-    /// The time truncated to whole seconds.
+    /// The time truncated to whole seconds, and brought within the years 0000 to 9999 (the
+    /// only ones the resource can write) when it lies outside them.
     pub fn from_datetime(time: DateTime<Utc>) -> Self {
-        Timestamp(time.trunc_subsecs(0))
+        let (first, last) = representable();
+        Timestamp(time.trunc_subsecs(0).clamp(first, last))
     }
 
     /// The time.
     pub fn datetime(self) -> DateTime<Utc> {
         self.0
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, without allocating.
+    fn text(self) -> [u8; 20] {
+        let mut bytes = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut value: u32| {
+            for i in (0..width).rev() {
+                bytes[at + i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        // The constructors keep the year within 0 to 9999.
+        put(0, 4, self.0.year().unsigned_abs());
+        put(5, 2, self.0.month());
+        put(8, 2, self.0.day());
+        put(11, 2, self.0.hour());
+        put(14, 2, self.0.minute());
+        put(17, 2, self.0.second());
+        bytes
     }
 }
 
@@ -51,13 +90,13 @@ impl From<DateTime<Utc>> for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%SZ"))
+        f.write_str(std::str::from_utf8(&self.text()).expect("ASCII"))
     }
 }
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(std::str::from_utf8(&self.text()).expect("ASCII"))
     }
 }
 

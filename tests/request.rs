@@ -210,3 +210,41 @@ proptest! {
         let _ = serde_json::from_str::<Customer>(&text);
     }
 }
+
+#[test]
+fn repeated_member_names_are_found_in_objects_of_any_size_and_spelling() {
+    let malformed = |body: &str| {
+        matches!(
+            UpsertRequest::parse_with("cus_1", body.as_bytes(), ParseOptions::ignoring_unknown()),
+            Err(RequestError::Malformed(_))
+        )
+    };
+    // Past the inline list (16 names) and past the scanned list (48 names).
+    for size in [3, 17, 40, 100] {
+        let members: Vec<String> = (0..size).map(|i| format!("\"k{i}\": {i}")).collect();
+        let unique = format!("{{{}}}", members.join(","));
+        assert!(!malformed(&unique), "{size} distinct names");
+        let repeated = format!("{{{}, \"k{}\": 0}}", members.join(","), size / 2);
+        assert!(malformed(&repeated), "a repeat among {size}");
+    }
+    // An escaped spelling of the same name is the same name.
+    assert!(malformed(r#"{"websiteId": "a", "\u0077ebsiteId": "b"}"#));
+    assert!(malformed(r#"{"\u0077ebsiteId": "a", "websiteId": "b"}"#));
+    assert!(malformed(r#"{"customFields": {"a\u00e9": 1, "aé": 2}}"#));
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_malformed_where_they_are() {
+    let malformed = |body: &[u8]| match UpsertRequest::parse("cus_1", body) {
+        Err(RequestError::Malformed(m)) => m.to_string(),
+        other => panic!("expected a 400, got {other:?}"),
+    };
+    assert_eq!(
+        malformed(b"{\"websiteId\": \"web\xff1\"}"),
+        "invalid unicode code point at line 1 column 19"
+    );
+    assert_eq!(
+        malformed(b"{\n  \"websiteId\": \xc3}"),
+        "expected value at line 2 column 16"
+    );
+}

@@ -546,3 +546,26 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<CustomFields>();
     assert_send_sync::<CustomerTags>();
 }
+
+#[test]
+fn timestamps_stay_within_the_years_the_resource_can_write() {
+    // In UTC this is year -1: `YYYY-MM-DDTHH:MM:SSZ` cannot write it, so it is refused rather
+    // than rendered as text that would not read back.
+    assert_eq!(
+        codes(Timestamp::parse("0000-01-01T00:00:00+01:00")),
+        vec!["invalid_date"]
+    );
+    assert_eq!(
+        codes(Timestamp::parse("9999-12-31T23:59:59-00:01")),
+        vec!["invalid_date"]
+    );
+    let first = Timestamp::parse("0000-01-01T00:00:00Z").unwrap();
+    assert_eq!(first.to_string(), "0000-01-01T00:00:00Z");
+    let last = Timestamp::parse("9999-12-31T23:59:59Z").unwrap();
+    assert_eq!(last.to_string(), "9999-12-31T23:59:59Z");
+    // Built from any time, a timestamp is brought within range.
+    let far = chrono::DateTime::from_timestamp(400_000_000_000, 0).unwrap();
+    assert_eq!(Timestamp::from_datetime(far), last);
+    let before = chrono::DateTime::from_timestamp(-70_000_000_000, 0).unwrap();
+    assert_eq!(Timestamp::from_datetime(before), first);
+}

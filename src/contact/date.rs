@@ -30,6 +30,21 @@ impl DateOfBirth {
         })
     }
 
+    /// `YYYY-MM-DD`, without allocating.
+    pub(crate) fn text(self) -> DateText {
+        let mut bytes = *b"0000-00-00";
+        let mut put = |at: usize, width: usize, mut value: u32| {
+            for i in (0..width).rev() {
+                bytes[at + i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, self.0.year().unsigned_abs());
+        put(5, 2, self.0.month());
+        put(8, 2, self.0.day());
+        DateText(bytes)
+    }
+
     /// The date.
     pub fn date(self) -> NaiveDate {
         self.0
@@ -67,15 +82,24 @@ pub(crate) fn parse_full_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
+/// A date written `YYYY-MM-DD` on the stack.
+pub(crate) struct DateText([u8; 10]);
+
+impl DateText {
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("digits and hyphens are ASCII")
+    }
+}
+
 impl std::fmt::Display for DateOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        f.write_str(self.text().as_str())
     }
 }
 
 impl serde::Serialize for DateOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.text().as_str())
     }
 }
 

@@ -110,6 +110,6 @@ fn mailbox(text: &str) -> Result<String, &'static str> {
     let mut canonical = String::with_capacity(text.len());
     canonical.push_str(local);
     canonical.push('@');
-    canonical.push_str(&domain.to_ascii_lowercase());
+    canonical.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
     Ok(canonical)
 }

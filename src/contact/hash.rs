@@ -1,45 +1,115 @@
 //! The contact hash of SPEC section 4: lowercase hex SHA-1 of the RFC 8785 (JCS) canonical JSON
 //! of the contact's attributes. The SHA-1 dependency is used here and nowhere else.
 
-use serde_json::{Map, Value};
+use std::io::Write;
+
 use sha1::{Digest, Sha1};
 
-use super::{Contact, ListItem, PrimaryList};
+use super::{Contact, PrimaryList};
 
-/// For objects whose keys are ASCII and whose values are strings, booleans, arrays and objects,
-/// serde_json's compact output with sorted keys (its `Map` is a `BTreeMap`) is exactly JCS: the
-/// same escapes (`\"`, `\\`, `\b\f\n\r\t`, `\u00xx` in lowercase) and no others.
+/// The canonical JSON (RFC 8785) of the contact's attributes, written straight into the SHA-1
+/// state: no intermediate value, no allocation but the hex digest. JCS sorts keys by their UTF-16
+/// code units; for these ASCII names that is plain byte order, written out below. Strings are
+/// escaped by serde_json, whose escapes (`\"`, `\\`, `\b\f\n\r\t`, `\u00xx` in lowercase, nothing
+/// else) are exactly JCS's. `tests/properties.rs` checks this against a general JCS built from
+/// the rendered contact.
 pub(super) fn contact_hash(contact: &Contact) -> String {
-    let mut attributes = Map::new();
-    for (name, value) in contact.text_members() {
-        attributes.insert(name.to_owned(), Value::String(value));
-    }
-    if !contact.emails.is_empty() {
-        attributes.insert("emails".to_owned(), items(&contact.emails));
-    }
-    if !contact.phone_numbers.is_empty() {
-        attributes.insert("phoneNumbers".to_owned(), items(&contact.phone_numbers));
-    }
-    let canonical = Value::Object(attributes).to_string();
-    let digest = Sha1::digest(canonical.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn items<V: AsRef<str>>(list: &PrimaryList<V>) -> Value {
-    Value::Array(list.items().iter().map(item).collect())
-}
-
-fn item<V: AsRef<str>>(item: &ListItem<V>) -> Value {
-    let mut object = Map::new();
-    object.insert("label".to_owned(), Value::String(item.label().to_string()));
-    object.insert(
-        "value".to_owned(),
-        Value::String(item.value().as_ref().to_owned()),
+    let mut jcs = Canonical {
+        sha: Sha1::new(),
+        first: true,
+    };
+    jcs.sha.update(b"{");
+    jcs.text("address", contact.address.as_ref().map(|v| v.as_str()));
+    jcs.text("address2", contact.address2.as_ref().map(|v| v.as_str()));
+    jcs.text("city", contact.city.as_ref().map(|v| v.as_str()));
+    jcs.text("country", contact.country.as_ref().map(|v| v.as_str()));
+    let dob = contact.dob.map(|d| d.text());
+    jcs.text("dob", dob.as_ref().map(|d| d.as_str()));
+    jcs.list("emails", &contact.emails);
+    jcs.text("firstName", contact.first_name.as_ref().map(|v| v.as_str()));
+    jcs.text("jobTitle", contact.job_title.as_ref().map(|v| v.as_str()));
+    jcs.text("lastName", contact.last_name.as_ref().map(|v| v.as_str()));
+    jcs.text(
+        "organization",
+        contact.organization.as_ref().map(|v| v.as_str()),
     );
-    if item.is_primary() {
-        object.insert("primary".to_owned(), Value::Bool(true));
+    jcs.list("phoneNumbers", &contact.phone_numbers);
+    jcs.text(
+        "postalCode",
+        contact.postal_code.as_ref().map(|v| v.as_str()),
+    );
+    jcs.text("region", contact.region.as_ref().map(|v| v.as_str()));
+    jcs.sha.update(b"}");
+    let digest = jcs.sha.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(40);
+    for byte in digest {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
-    Value::Object(object)
+    hex
+}
+
+struct Canonical {
+    sha: Sha1,
+    first: bool,
+}
+
+impl Write for Canonical {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.sha.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Canonical {
+    fn key(&mut self, name: &str) {
+        if !self.first {
+            self.sha.update(b",");
+        }
+        self.first = false;
+        self.sha.update(b"\"");
+        self.sha.update(name.as_bytes());
+        self.sha.update(b"\":");
+    }
+
+    fn string(&mut self, value: &str) {
+        serde_json::to_writer(&mut *self, value).expect("writing into a hash cannot fail");
+    }
+
+    /// A string member, left out when unset.
+    fn text(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.key(name);
+            self.string(value);
+        }
+    }
+
+    /// A list, left out when empty: `{"label","primary" (only when true),"value"}` per item.
+    fn list<V: AsRef<str>>(&mut self, name: &str, list: &PrimaryList<V>) {
+        if list.is_empty() {
+            return;
+        }
+        self.key(name);
+        self.sha.update(b"[");
+        for (i, item) in list.items().iter().enumerate() {
+            if i > 0 {
+                self.sha.update(b",");
+            }
+            self.sha.update(b"{\"label\":");
+            self.string(item.label().as_str());
+            if item.is_primary() {
+                self.sha.update(b",\"primary\":true");
+            }
+            self.sha.update(b",\"value\":");
+            self.string(item.value().as_ref());
+            self.sha.update(b"}");
+        }
+        self.sha.update(b"]");
+    }
 }
 
 #[cfg(test)]

@@ -72,13 +72,43 @@ macro_rules! contact_members {
             /// Sets or clears scalar members through a patch, and replaces the lists it carries:
             /// RFC 7396 on the contact.
             pub fn apply_patch(&mut self, patch: ContactPatch) {
-                $( self.$field = patch.$field.apply(self.$field.take()); )*
+                self.apply_patch_changes(patch);
+            }
+
+            /// Applies a patch as [`Contact::apply_patch`] does and returns the JSON names of
+            /// the members whose value changed, in schema order (the phone and email lists
+            /// last). Setting a member to the value it has is no change.
+            pub fn apply_patch_changes(&mut self, patch: ContactPatch) -> Vec<&'static str> {
+                let mut changed = Vec::new();
+                $(
+                    match patch.$field {
+                        Patch::Absent => {}
+                        Patch::Null => {
+                            if self.$field.take().is_some() {
+                                changed.push($json);
+                            }
+                        }
+                        Patch::Value(value) => {
+                            if self.$field.as_ref() != Some(&value) {
+                                changed.push($json);
+                                self.$field = Some(value);
+                            }
+                        }
+                    }
+                )*
                 if let Some(list) = patch.phone_numbers {
-                    self.phone_numbers = list;
+                    if list != self.phone_numbers {
+                        changed.push("phoneNumbers");
+                        self.phone_numbers = list;
+                    }
                 }
                 if let Some(list) = patch.emails {
-                    self.emails = list;
+                    if list != self.emails {
+                        changed.push("emails");
+                        self.emails = list;
+                    }
                 }
+                changed
             }
 
             /// The JSON names of the members that differ between two contacts, in schema order.
@@ -92,13 +122,6 @@ macro_rules! contact_members {
                     changed.push("emails");
                 }
                 changed
-            }
-
-            /// The string members that are set, as `(JSON name, stored text)`, in schema order.
-            pub(crate) fn text_members(&self) -> Vec<(&'static str, String)> {
-                let mut members = Vec::new();
-                $( if let Some(value) = &self.$field { members.push(($json, value.to_string())); } )*
-                members
             }
         }
 

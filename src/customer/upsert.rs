@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
 use crate::contact::Contact;
 use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
 use crate::customer::context::{TokenRejection, UpsertContext};
@@ -388,59 +386,76 @@ fn merge_custom_fields(
     context: &UpsertContext<'_>,
     violations: &mut Vec<Violation>,
 ) -> Vec<FieldPath> {
-    let members = patch.into_members();
-    let mut before: Vec<(CustomFieldName, Option<Value>, bool)> = Vec::new();
-    for (name, value) in &members {
-        match before.iter_mut().find(|(seen, _, _)| seen == name) {
-            Some(entry) => entry.2 |= value.is_some(),
-            None => before.push((
-                name.clone(),
-                fields.get_named(name).cloned(),
-                value.is_some(),
-            )),
+    let mut changed: Vec<CustomFieldName> = Vec::new();
+    let mut set: Vec<CustomFieldName> = Vec::new();
+    let checked = context.custom_field_definitions.is_some();
+    for (name, value) in patch.into_members() {
+        if checked && value.is_some() && !set.contains(&name) {
+            set.push(name.clone());
+        }
+        let differs = match value {
+            None => {
+                let existed = fields.get_named(&name).is_some();
+                fields.apply_member(name.clone(), None);
+                existed
+            }
+            // A value that is not an object replaces: compare first, without a copy.
+            Some(value) if !value.is_object() => {
+                let differs = fields.get_named(&name) != Some(&value);
+                if differs {
+                    fields.apply_member(name.clone(), Some(value));
+                }
+                differs
+            }
+            // An object merges into what is there: compare the result with a copy.
+            Some(value) => {
+                let before = fields.get_named(&name).cloned();
+                fields.apply_member(name.clone(), Some(value));
+                before.as_ref() != fields.get_named(&name)
+            }
+        };
+        if differs && !changed.contains(&name) {
+            changed.push(name);
         }
     }
-    for (name, value) in members {
-        fields.apply_member(name, value);
-    }
-    // The resource renders custom fields by name; changes follow the same order.
-    before.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut changes = Vec::new();
-    for (name, old, sets_a_value) in before {
-        let new = fields.get_named(&name);
-        if sets_a_value {
-            if let (Some(definitions), Some(value)) = (context.custom_field_definitions, new) {
-                let path = FieldPath::root()
-                    .join("customFields")
-                    .join(name.as_str().to_owned());
-                match definitions.get(name.as_str()) {
-                    None => violations.push(Violation::new(
-                        path,
-                        ViolationKind::CustomField {
-                            reason: "no custom field of this name is defined".to_owned(),
-                        },
-                    )),
-                    Some(definition) => {
-                        if let Err(error) = definition.check(value) {
-                            violations.extend(
-                                error
-                                    .into_iter()
-                                    .map(|violation| violation.prefixed(path.segments())),
-                            );
-                        }
+    if let Some(definitions) = context.custom_field_definitions {
+        // In name order, as the resource renders the fields.
+        set.sort();
+        for name in set {
+            let Some(value) = fields.get_named(&name) else {
+                continue;
+            };
+            let path = FieldPath::root()
+                .join("customFields")
+                .join(name.as_str().to_owned());
+            match definitions.get(name.as_str()) {
+                None => violations.push(Violation::new(
+                    path,
+                    ViolationKind::CustomField {
+                        reason: "no custom field of this name is defined".to_owned(),
+                    },
+                )),
+                Some(definition) => {
+                    if let Err(error) = definition.check(value) {
+                        violations.extend(
+                            error
+                                .into_iter()
+                                .map(|violation| violation.prefixed(path.segments())),
+                        );
                     }
                 }
             }
         }
-        if old.as_ref() != new {
-            changes.push(
-                FieldPath::root()
-                    .join("customFields")
-                    .join(name.as_str().to_owned()),
-            );
-        }
     }
-    changes
+    changed.sort();
+    changed
+        .into_iter()
+        .map(|name| {
+            FieldPath::root()
+                .join("customFields")
+                .join(name.into_string())
+        })
+        .collect()
 }
 
 /// Merges a `primaryAddress` patch onto the stored contact, recording what changed: the whole
@@ -462,16 +477,14 @@ fn merge_contact(
             changes.push(FieldPath::root().join("primaryAddress"));
             Some(Contact::from(patch))
         }
-        (Some(contact), Patch::Value(patch)) => {
-            let mut merged = contact.clone();
-            merged.apply_patch(patch);
+        (Some(mut contact), Patch::Value(patch)) => {
+            let changed = contact.apply_patch_changes(patch);
             changes.extend(
-                contact
-                    .changed_members(&merged)
+                changed
                     .into_iter()
                     .map(|member| FieldPath::root().join("primaryAddress").join(member)),
             );
-            Some(merged)
+            Some(contact)
         }
     }
 }

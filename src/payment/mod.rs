@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use method::PaymentMethod;
 pub use token::PaymentToken;
 
-use crate::de::{self, Collector, Got, ParseText, Raw, RawShape, Seed, Shape};
+use crate::de::{self, Collector, Got, ParseText, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
 use crate::text::nfc;
@@ -244,9 +244,60 @@ impl<'de> Deserialize<'de> for PaymentInstrument {
     }
 }
 
-/// Reads `defaultPaymentInstrument`. The members are buffered until the whole object is read,
-/// because `method` (which may come last) decides which other members exist.
+/// Reads `defaultPaymentInstrument`. `method` decides which other members exist, so members
+/// that come before it are buffered and judged once it is known; members after it are judged as
+/// they come (the usual order, which costs no buffering).
 pub(crate) struct InstrumentShape;
+
+/// A payment method's name, looked up without copying it.
+#[derive(Clone, Copy)]
+struct MethodShape;
+
+impl<'de> Shape<'de> for MethodShape {
+    type Out = Result<PaymentMethod, ValidationError>;
+    const EXPECTED: &'static str = "a string";
+    fn on_str(self, _: &mut Collector, text: &str) -> Got<Self::Out> {
+        Got::Value(PaymentMethod::parse(&nfc(text)))
+    }
+}
+
+/// What is known of `method` while the object is read.
+enum MethodState {
+    NotYet,
+    Known(PaymentMethod),
+    /// Missing, not a string or unknown: reported once, the other members are not judged.
+    Refused,
+}
+
+/// The variant's one member besides `method`, as read so far.
+#[derive(Default)]
+struct Member {
+    text: Option<String>,
+}
+
+impl Member {
+    /// Judges the value of member `key` for `family`; unknown members are reported unless
+    /// ignored.
+    fn judge(&mut self, c: &mut Collector, family: Family, key: &str, got: Got<Raw>) {
+        if key != family.member() {
+            if !c.ignore_unknown {
+                c.report_at(key.to_owned(), ViolationKind::UnknownField);
+            }
+            return;
+        }
+        match got {
+            Got::Value(Raw::Text(value)) => self.text = Some(value),
+            Got::Null => c.report_at(family.member(), ViolationKind::NotNull),
+            _ => c.report_at(
+                family.member(),
+                ViolationKind::Type {
+                    expected: "a string",
+                    nullable: false,
+                },
+            ),
+        }
+    }
+}
 
 impl<'de> Shape<'de> for InstrumentShape {
     type Out = PaymentInstrument;
@@ -257,71 +308,69 @@ impl<'de> Shape<'de> for InstrumentShape {
         c: &mut Collector,
         map: A,
     ) -> Result<Got<PaymentInstrument>, A::Error> {
-        let mut method: Option<Got<Raw>> = None;
-        let mut others: Vec<(String, Got<Raw>)> = Vec::new();
+        let mut method = MethodState::NotYet;
+        let mut before_method: Vec<(String, Got<Raw>)> = Vec::new();
+        let mut member = Member::default();
+        let mark = c.mark();
         de::members(c, map, |c, key, map| {
-            let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
             if key == "method" {
-                method = Some(got);
-            } else {
-                others.push((key.to_owned(), got));
+                method = match map.next_value_seed(Seed::new(c, MethodShape, true))? {
+                    Got::Value(Ok(found)) => MethodState::Known(found),
+                    Got::Value(Err(error)) => {
+                        c.enter("method");
+                        c.absorb(error);
+                        c.leave();
+                        MethodState::Refused
+                    }
+                    _ => {
+                        c.report_at(
+                            "method",
+                            ViolationKind::Type {
+                                expected: "a string",
+                                nullable: false,
+                            },
+                        );
+                        MethodState::Refused
+                    }
+                };
+                return Ok(true);
+            }
+            match method {
+                MethodState::Known(known) => {
+                    let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
+                    member.judge(c, Family::of(known), key, got);
+                }
+                MethodState::NotYet => {
+                    let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
+                    before_method.push((key.to_owned(), got));
+                }
+                MethodState::Refused => {
+                    map.next_value_seed(Seed::new(c, Skip, true))?;
+                }
             }
             Ok(true)
         })?;
 
         let method = match method {
-            None => {
+            MethodState::Known(method) => method,
+            MethodState::Refused => return Ok(Got::Invalid),
+            MethodState::NotYet => {
                 c.report_at("method", ViolationKind::Required);
                 return Ok(Got::Invalid);
             }
-            Some(Got::Value(Raw::Text(text))) => match PaymentMethod::parse(&text) {
-                Ok(method) => method,
-                Err(error) => {
-                    c.enter("method");
-                    c.absorb(error);
-                    c.leave();
-                    return Ok(Got::Invalid);
-                }
-            },
-            Some(_) => {
-                c.report_at(
-                    "method",
-                    ViolationKind::Type {
-                        expected: "a string",
-                        nullable: false,
-                    },
-                );
-                return Ok(Got::Invalid);
-            }
         };
-
         let family = Family::of(method);
-        let mark = c.mark();
-        let mut text: Option<String> = None;
-        for (key, got) in others {
-            if key != family.member() {
-                if !c.ignore_unknown {
-                    c.report_at(key, ViolationKind::UnknownField);
-                }
-                continue;
-            }
-            match got {
-                Got::Value(Raw::Text(value)) => text = Some(value),
-                Got::Null => c.report_at(family.member(), ViolationKind::NotNull),
-                _ => c.report_at(
-                    family.member(),
-                    ViolationKind::Type {
-                        expected: "a string",
-                        nullable: false,
-                    },
-                ),
-            }
+        for (key, got) in before_method {
+            member.judge(c, family, &key, got);
+        }
+        if !c.clean_since(mark) {
+            return Ok(Got::Invalid);
         }
         let instrument = match family {
-            Family::Cash => PaymentInstrument::cash(text.as_deref()),
-            Family::Check => PaymentInstrument::check(text.as_deref()),
+            Family::Cash => PaymentInstrument::cash(member.text.as_deref()),
+            Family::Check => PaymentInstrument::check(member.text.as_deref()),
             _ => {
-                let id = match text.as_deref().map(PaymentInstrumentId::parse_text) {
+                let id = match member.text.as_deref().map(PaymentInstrumentId::parse_text) {
                     None => None,
                     Some(Ok(id)) => Some(id),
                     Some(Err(error)) => {
@@ -331,9 +380,6 @@ impl<'de> Shape<'de> for InstrumentShape {
                         return Ok(Got::Invalid);
                     }
                 };
-                if !c.clean_since(mark) {
-                    return Ok(Got::Invalid);
-                }
                 match PaymentInstrument::new(method, id) {
                     Ok(instrument) => instrument,
                     Err(error) => {
@@ -343,10 +389,6 @@ impl<'de> Shape<'de> for InstrumentShape {
                 }
             }
         };
-        Ok(if c.clean_since(mark) {
-            Got::Value(instrument)
-        } else {
-            Got::Invalid
-        })
+        Ok(Got::Value(instrument))
     }
 }
