@@ -43,19 +43,24 @@ impl Collector {
         }
     }
 
-    fn here(&self) -> FieldPath {
-        FieldPath::from_segments(self.path.clone())
+    /// The current path, with room for `extra` more segments.
+    fn here(&self, extra: usize) -> Vec<PathSegment> {
+        let mut segments = Vec::with_capacity(self.path.len() + extra);
+        segments.extend_from_slice(&self.path);
+        segments
     }
 
     /// Records a violation at the current path.
     pub(crate) fn report(&mut self, kind: ViolationKind) {
-        let path = self.here();
+        let path = FieldPath::from_segments(self.here(0));
         self.violations.push(Violation::new(path, kind));
     }
 
     /// Records a violation at a member of the current path.
     pub(crate) fn report_at(&mut self, segment: impl Into<PathSegment>, kind: ViolationKind) {
-        let path = self.here().join(segment);
+        let mut segments = self.here(1);
+        segments.push(segment.into());
+        let path = FieldPath::from_segments(segments);
         self.violations.push(Violation::new(path, kind));
     }
 

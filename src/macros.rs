@@ -101,12 +101,7 @@ macro_rules! rule_text {
             pub(crate) const RULE: &'static $crate::text::TextRule = &$rule;
 
             fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
-                let text = match text {
-                    ::std::borrow::Cow::Borrowed(t) => $crate::text::nfc(t).into_owned(),
-                    ::std::borrow::Cow::Owned(t) => $crate::text::nfc_owned(t),
-                };
-                $rule.check(&text)?;
-                Ok($name(text))
+                $rule.normalize(text).map($name)
             }
         }
 

@@ -6,9 +6,10 @@ use std::borrow::Cow;
 
 use once_cell::sync::OnceCell;
 use regex::Regex;
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::error::{ValidationError, Violation, ViolationKind};
+use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 
 /// ECMA-262 `WhiteSpace` and `LineTerminator`: what `\s` matches. U+0085 is not in it.
 pub(crate) const ECMA_SPACE: &[char] = &[
@@ -96,13 +97,28 @@ impl CharClass {
         })
     }
 
-    /// Whether every character of `text` is in the class (the empty text is).
+    /// Whether every character of `text` is in the class (the empty text is). ASCII is judged by
+    /// the bitmask, the rest of the BMP by the letter table, and text with a character beyond
+    /// the BMP by the regex.
     pub(crate) fn matches(&self, text: &str) -> bool {
         if text.is_ascii() {
-            text.bytes().all(|b| self.ascii & (1u128 << b) != 0)
-        } else {
-            self.regex().is_match(text)
+            return text.bytes().all(|b| self.ascii & (1u128 << b) != 0);
         }
+        let tables = bmp();
+        for c in text.chars() {
+            let code = u32::from(c);
+            let allowed = if code < 0x80 {
+                self.ascii & (1u128 << code) != 0
+            } else if code >= 0x10000 {
+                return self.regex().is_match(text);
+            } else {
+                (self.letter && tables.is_letter(code)) || (self.space && ECMA_SPACE.contains(&c))
+            };
+            if !allowed {
+                return false;
+            }
+        }
+        true
     }
 
     /// The class in words, as used in `pattern` messages.
@@ -185,9 +201,79 @@ pub(crate) struct TextRule {
     pub(crate) class: Option<&'static CharClass>,
 }
 
+/// Two facts about every character of the Basic Multilingual Plane, computed once from the
+/// sources the rules use (the `regex` crate's `\p{L}` and `unicode-normalization`'s data), so
+/// that non-ASCII text is judged one table lookup per character.
+struct BmpTables {
+    /// General category Letter (`\p{L}`).
+    letter: Vec<u64>,
+    /// Canonical combining class 0 and NFC quick check Yes: a text of such characters is NFC.
+    nfc_safe: Vec<u64>,
+}
+
+impl BmpTables {
+    fn build() -> Self {
+        let mut letter = vec![0u64; 1024];
+        let mut nfc_safe = vec![0u64; 1024];
+        let set = |bits: &mut Vec<u64>, code: u32| bits[(code >> 6) as usize] |= 1 << (code & 63);
+        // `\p{L}` as the ranges the regex engine itself compiles it to.
+        let hir = regex_syntax::parse(r"\p{L}").expect("the letter class parses");
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) =
+            hir.kind()
+        else {
+            unreachable!("\\p{{L}} is a Unicode class")
+        };
+        for range in class.ranges() {
+            let end = u32::from(range.end()).min(0xFFFF);
+            for code in u32::from(range.start())..=end {
+                set(&mut letter, code);
+            }
+        }
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            if canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+            {
+                set(&mut nfc_safe, u32::from(c));
+            }
+        }
+        BmpTables { letter, nfc_safe }
+    }
+
+    fn has(bits: &[u64], code: u32) -> bool {
+        bits[(code >> 6) as usize] >> (code & 63) & 1 == 1
+    }
+
+    /// For a BMP code point.
+    fn is_letter(&self, code: u32) -> bool {
+        Self::has(&self.letter, code)
+    }
+
+    /// For a BMP code point.
+    fn is_nfc_safe(&self, code: u32) -> bool {
+        Self::has(&self.nfc_safe, code)
+    }
+}
+
+fn bmp() -> &'static BmpTables {
+    static TABLES: OnceCell<BmpTables> = OnceCell::new();
+    TABLES.get_or_init(BmpTables::build)
+}
+
 /// Converts to NFC, borrowing when the text is already NFC (the usual case).
 pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // Every character below U+0300 is NFC on its own, and a text of them alone holds no
+    // combining mark, so nothing in it composes. In UTF-8 such texts are exactly those with no
+    // byte from 0xCC up (U+0300 is 0xCC 0x80): most Latin text is cleared by that one scan,
+    // before the per-character quick check.
+    let below_combining = text.bytes().all(|b| b < 0xCC);
+    let all_safe = below_combining || {
+        let tables = bmp();
+        text.chars().all(|c| {
+            let code = u32::from(c);
+            code < 0x300 || (code < 0x10000 && tables.is_nfc_safe(code))
+        })
+    };
+    if all_safe || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
@@ -216,38 +302,101 @@ impl TextRule {
     /// character are two violations). An empty text reports only that it is empty.
     pub(crate) fn check(&self, text: &str) -> Result<(), ValidationError> {
         if text.is_empty() {
-            return if self.non_empty {
-                Err(ValidationError::single(ViolationKind::Empty))
-            } else {
-                Ok(())
-            };
+            return self.verdict_empty();
         }
+        // Bytes bound code points from above, so short text needs no count.
+        let length = match self.max {
+            Some(max) if text.len() > max => code_points(text),
+            _ => 0,
+        };
+        let in_class = self.class.is_none_or(|class| class.matches(text));
+        self.verdict(length, in_class)
+    }
+
+    /// Converts `text` to NFC and checks it, in one pass over the text when it is already NFC
+    /// (the usual case): the pass counts code points, proves NFC from the tables and judges the
+    /// class together.
+    pub(crate) fn normalize(&self, text: Cow<'_, str>) -> Result<String, ValidationError> {
+        match self.scan(&text) {
+            Some(verdict) => verdict.map(|()| text.into_owned()),
+            None => {
+                let normalized = nfc_owned(text.into_owned());
+                self.check(&normalized)?;
+                Ok(normalized)
+            }
+        }
+    }
+
+    /// The verdict on `text` if one pass proves it NFC; `None` when it may not be.
+    fn scan(&self, text: &str) -> Option<Result<(), ValidationError>> {
+        if text.is_empty() {
+            return Some(self.verdict_empty());
+        }
+        if text.is_ascii() {
+            let in_class = self
+                .class
+                .is_none_or(|class| text.bytes().all(|b| class.ascii & (1u128 << b) != 0));
+            return Some(self.verdict(text.len(), in_class));
+        }
+        let tables = bmp();
+        let mut length = 0;
+        let mut in_class = true;
+        for c in text.chars() {
+            length += 1;
+            let code = u32::from(c);
+            if code < 0x80 {
+                if let Some(class) = self.class {
+                    in_class &= class.ascii & (1u128 << code) != 0;
+                }
+                continue;
+            }
+            // Beyond the BMP, or a character that may change under NFC: the full path decides.
+            if code >= 0x10000 || (code >= 0x300 && !tables.is_nfc_safe(code)) {
+                return None;
+            }
+            if let Some(class) = self.class {
+                in_class &= (class.letter && tables.is_letter(code))
+                    || (class.space && ECMA_SPACE.contains(&c));
+            }
+        }
+        Some(self.verdict(length, in_class))
+    }
+
+    fn verdict_empty(&self) -> Result<(), ValidationError> {
+        if self.non_empty {
+            Err(ValidationError::single(ViolationKind::Empty))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The violations of a non-empty text of `length` code points (0 when known to be within
+    /// the limit) whose characters are or are not all in the class.
+    fn verdict(&self, length: usize, in_class: bool) -> Result<(), ValidationError> {
         let mut violations = Vec::new();
         if let Some(max) = self.max {
-            // Bytes bound code points from above, so short text needs no count.
-            if text.len() > max {
-                let actual = code_points(text);
-                if actual > max {
-                    violations.push(ViolationKind::TooLong { max, actual });
-                }
+            if length > max {
+                violations.push(Violation::new(
+                    FieldPath::root(),
+                    ViolationKind::TooLong {
+                        max,
+                        actual: length,
+                    },
+                ));
             }
         }
-        if let Some(class) = self.class {
-            if !class.matches(text) {
-                violations.push(ViolationKind::Pattern {
+        if let Some(class) = self.class.filter(|_| !in_class) {
+            violations.push(Violation::new(
+                FieldPath::root(),
+                ViolationKind::Pattern {
                     allowed: class.description(),
-                });
-            }
+                },
+            ));
         }
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError::new(
-                violations
-                    .into_iter()
-                    .map(|kind| Violation::new(Default::default(), kind))
-                    .collect(),
-            ))
+            Err(ValidationError::new(violations))
         }
     }
 }
@@ -282,6 +431,68 @@ mod tests {
         assert!(NAME_CLASS.matches("ʰ")); // Lm
         assert!(!NAME_CLASS.matches("\u{0301}")); // Mn
         assert!(!NAME_CLASS.matches("हिंदी")); // Devanagari vowel signs are marks
+    }
+
+    proptest::proptest! {
+        /// The one-pass path gives what NFC followed by the full check gives.
+        #[test]
+        fn one_pass_equals_nfc_then_check(
+            text in "[a-z0-9 _.,'&#/\u{e9}\u{301}\u{308}\u{2000}\u{3000}\u{11a8}\u{1100}\u{1161}\u{ac00}\u{e000}\u{1d49c}\u{1f600}\u{0915}\u{093f}\u{4e00}-]{0,50}",
+            max in proptest::option::of(0usize..50),
+            non_empty in proptest::bool::ANY,
+            class in 0usize..4,
+        ) {
+            let class = [None, Some(&NAME_CLASS), Some(&ADDRESS_CLASS), Some(&POSTAL_CODE_CLASS)][class];
+            let rule = TextRule { max, non_empty, class };
+            let expected = {
+                let normalized = nfc(&text).into_owned();
+                rule.check(&normalized).map(|()| normalized)
+            };
+            proptest::prop_assert_eq!(rule.normalize(Cow::Borrowed(&text)), expected);
+        }
+    }
+
+    #[test]
+    fn the_tables_agree_with_the_regex_for_every_bmp_character() {
+        for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+            let text = c.to_string();
+            for class in [&NAME_CLASS, &POSTAL_CODE_CLASS] {
+                assert_eq!(
+                    class.matches(&text),
+                    class.regex().is_match(&text),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+            if bmp().is_nfc_safe(u32::from(c)) {
+                assert_eq!(
+                    text.nfc().collect::<String>(),
+                    text,
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+        // Beyond the BMP the regex decides.
+        assert!(NAME_CLASS.matches("a𝒜"));
+        assert!(!NAME_CLASS.matches("a😀"));
+    }
+
+    #[test]
+    fn every_character_below_u0300_is_nfc_on_its_own() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_nfc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+            let text = c.to_string();
+            assert_eq!(text.nfc().collect::<String>(), text);
+        }
+        // The first byte the fast path hands to the full check.
+        assert_eq!("\u{300}".as_bytes()[0], 0xCC);
+        assert_eq!(nfc("e\u{301}"), "é");
     }
 
     #[test]

@@ -1,24 +1,22 @@
 //! The contact hash of SPEC section 4: lowercase hex SHA-1 of the RFC 8785 (JCS) canonical JSON
 //! of the contact's attributes. The SHA-1 dependency is used here and nowhere else.
 
-use std::io::Write;
-
 use sha1::{Digest, Sha1};
 
 use super::{Contact, PrimaryList};
 
-/// The canonical JSON (RFC 8785) of the contact's attributes, written straight into the SHA-1
-/// state: no intermediate value, no allocation but the hex digest. JCS sorts keys by their UTF-16
+/// The canonical JSON (RFC 8785) of the contact's attributes, written into one buffer and
+/// hashed at once: no intermediate value, one buffer and the hex digest. JCS sorts keys by their UTF-16
 /// code units; for these ASCII names that is plain byte order, written out below. Strings are
 /// escaped by serde_json, whose escapes (`\"`, `\\`, `\b\f\n\r\t`, `\u00xx` in lowercase, nothing
 /// else) are exactly JCS's. `tests/properties.rs` checks this against a general JCS built from
 /// the rendered contact.
 pub(super) fn contact_hash(contact: &Contact) -> String {
     let mut jcs = Canonical {
-        sha: Sha1::new(),
+        out: Vec::with_capacity(512),
         first: true,
     };
-    jcs.sha.update(b"{");
+    jcs.out.push(b'{');
     jcs.text("address", contact.address.as_ref().map(|v| v.as_str()));
     jcs.text("address2", contact.address2.as_ref().map(|v| v.as_str()));
     jcs.text("city", contact.city.as_ref().map(|v| v.as_str()));
@@ -39,8 +37,8 @@ pub(super) fn contact_hash(contact: &Contact) -> String {
         contact.postal_code.as_ref().map(|v| v.as_str()),
     );
     jcs.text("region", contact.region.as_ref().map(|v| v.as_str()));
-    jcs.sha.update(b"}");
-    let digest = jcs.sha.finalize();
+    jcs.out.push(b'}');
+    let digest = Sha1::digest(&jcs.out);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(40);
     for byte in digest {
@@ -51,33 +49,23 @@ pub(super) fn contact_hash(contact: &Contact) -> String {
 }
 
 struct Canonical {
-    sha: Sha1,
+    out: Vec<u8>,
     first: bool,
-}
-
-impl Write for Canonical {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.sha.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 impl Canonical {
     fn key(&mut self, name: &str) {
         if !self.first {
-            self.sha.update(b",");
+            self.out.extend_from_slice(b",");
         }
         self.first = false;
-        self.sha.update(b"\"");
-        self.sha.update(name.as_bytes());
-        self.sha.update(b"\":");
+        self.out.extend_from_slice(b"\"");
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\":");
     }
 
     fn string(&mut self, value: &str) {
-        serde_json::to_writer(&mut *self, value).expect("writing into a hash cannot fail");
+        serde_json::to_writer(&mut self.out, value).expect("writing into a Vec cannot fail");
     }
 
     /// A string member, left out when unset.
@@ -94,21 +82,21 @@ impl Canonical {
             return;
         }
         self.key(name);
-        self.sha.update(b"[");
+        self.out.extend_from_slice(b"[");
         for (i, item) in list.items().iter().enumerate() {
             if i > 0 {
-                self.sha.update(b",");
+                self.out.extend_from_slice(b",");
             }
-            self.sha.update(b"{\"label\":");
+            self.out.extend_from_slice(b"{\"label\":");
             self.string(item.label().as_str());
             if item.is_primary() {
-                self.sha.update(b",\"primary\":true");
+                self.out.extend_from_slice(b",\"primary\":true");
             }
-            self.sha.update(b",\"value\":");
+            self.out.extend_from_slice(b",\"value\":");
             self.string(item.value().as_ref());
-            self.sha.update(b"}");
+            self.out.extend_from_slice(b"}");
         }
-        self.sha.update(b"]");
+        self.out.extend_from_slice(b"]");
     }
 }
 
