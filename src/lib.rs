@@ -14,6 +14,7 @@ mod error;
 #[cfg(any(feature = "proptest", feature = "arbitrary"))]
 mod generate;
 mod ids;
+mod json;
 mod patch;
 mod payment;
 mod problem;

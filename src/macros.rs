@@ -84,6 +84,12 @@ macro_rules! string_value {
             }
         }
 
+        impl $crate::json::WriteJson for $name {
+            fn write_json(&self, out: &mut $crate::json::JsonOut) {
+                out.string(&self.0);
+            }
+        }
+
         parse_door!($name);
     };
 }

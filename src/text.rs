@@ -29,7 +29,8 @@ pub(crate) struct CharClass {
     pub(crate) punctuation: &'static str,
     /// The class in words, for messages.
     description: &'static str,
-    ascii: u128,
+    /// Which ASCII bytes the class allows, indexed by byte.
+    ascii: [bool; 128],
     regex: OnceCell<Regex>,
 }
 
@@ -41,7 +42,7 @@ impl CharClass {
         punctuation: &'static str,
         description: &'static str,
     ) -> Self {
-        let mut ascii: u128 = 0;
+        let mut ascii = [false; 128];
         let mut b = 0u8;
         while b < 128 {
             let c = b;
@@ -59,7 +60,7 @@ impl CharClass {
                 i += 1;
             }
             if allowed {
-                ascii |= 1u128 << c;
+                ascii[c as usize] = true;
             }
             b += 1;
         }
@@ -102,13 +103,13 @@ impl CharClass {
     /// the BMP by the regex.
     pub(crate) fn matches(&self, text: &str) -> bool {
         if text.is_ascii() {
-            return text.bytes().all(|b| self.ascii & (1u128 << b) != 0);
+            return text.bytes().all(|b| self.ascii[usize::from(b)]);
         }
         let tables = bmp();
         for c in text.chars() {
             let code = u32::from(c);
             let allowed = if code < 0x80 {
-                self.ascii & (1u128 << code) != 0
+                self.ascii[code as usize]
             } else if code >= 0x10000 {
                 return self.regex().is_match(text);
             } else {
@@ -203,19 +204,20 @@ pub(crate) struct TextRule {
 
 /// Two facts about every character of the Basic Multilingual Plane, computed once from the
 /// sources the rules use (the `regex` crate's `\p{L}` and `unicode-normalization`'s data), so
-/// that non-ASCII text is judged one table lookup per character.
+/// that non-ASCII text is judged with one table load per character.
 struct BmpTables {
-    /// General category Letter (`\p{L}`).
-    letter: Vec<u64>,
-    /// Canonical combining class 0 and NFC quick check Yes: a text of such characters is NFC.
-    nfc_safe: Vec<u64>,
+    /// One byte per code point: [`Self::LETTER`] and [`Self::NFC_SAFE`].
+    flags: Vec<u8>,
 }
 
 impl BmpTables {
+    /// General category Letter (`\p{L}`).
+    const LETTER: u8 = 1;
+    /// Canonical combining class 0 and NFC quick check Yes: a text of such characters is NFC.
+    const NFC_SAFE: u8 = 2;
+
     fn build() -> Self {
-        let mut letter = vec![0u64; 1024];
-        let mut nfc_safe = vec![0u64; 1024];
-        let set = |bits: &mut Vec<u64>, code: u32| bits[(code >> 6) as usize] |= 1 << (code & 63);
+        let mut flags = vec![0u8; 0x10000];
         // `\p{L}` as the ranges the regex engine itself compiles it to.
         let hir = regex_syntax::parse(r"\p{L}").expect("the letter class parses");
         let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) =
@@ -226,31 +228,32 @@ impl BmpTables {
         for range in class.ranges() {
             let end = u32::from(range.end()).min(0xFFFF);
             for code in u32::from(range.start())..=end {
-                set(&mut letter, code);
+                flags[code as usize] |= Self::LETTER;
             }
         }
         for c in (0..0x10000).filter_map(char::from_u32) {
             if canonical_combining_class(c) == 0
                 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
             {
-                set(&mut nfc_safe, u32::from(c));
+                flags[u32::from(c) as usize] |= Self::NFC_SAFE;
             }
         }
-        BmpTables { letter, nfc_safe }
+        BmpTables { flags }
     }
 
-    fn has(bits: &[u64], code: u32) -> bool {
-        bits[(code >> 6) as usize] >> (code & 63) & 1 == 1
+    /// The flags of a BMP code point.
+    fn of(&self, code: u32) -> u8 {
+        self.flags[code as usize]
     }
 
     /// For a BMP code point.
     fn is_letter(&self, code: u32) -> bool {
-        Self::has(&self.letter, code)
+        self.of(code) & Self::LETTER != 0
     }
 
     /// For a BMP code point.
     fn is_nfc_safe(&self, code: u32) -> bool {
-        Self::has(&self.nfc_safe, code)
+        self.of(code) & Self::NFC_SAFE != 0
     }
 }
 
@@ -335,7 +338,7 @@ impl TextRule {
         if text.is_ascii() {
             let in_class = self
                 .class
-                .is_none_or(|class| text.bytes().all(|b| class.ascii & (1u128 << b) != 0));
+                .is_none_or(|class| text.bytes().all(|b| class.ascii[usize::from(b)]));
             return Some(self.verdict(text.len(), in_class));
         }
         let tables = bmp();
@@ -346,16 +349,20 @@ impl TextRule {
             let code = u32::from(c);
             if code < 0x80 {
                 if let Some(class) = self.class {
-                    in_class &= class.ascii & (1u128 << code) != 0;
+                    in_class &= class.ascii[code as usize];
                 }
                 continue;
             }
             // Beyond the BMP, or a character that may change under NFC: the full path decides.
-            if code >= 0x10000 || (code >= 0x300 && !tables.is_nfc_safe(code)) {
+            if code >= 0x10000 {
+                return None;
+            }
+            let flags = tables.of(code);
+            if code >= 0x300 && flags & BmpTables::NFC_SAFE == 0 {
                 return None;
             }
             if let Some(class) = self.class {
-                in_class &= (class.letter && tables.is_letter(code))
+                in_class &= (class.letter && flags & BmpTables::LETTER != 0)
                     || (class.space && ECMA_SPACE.contains(&c));
             }
         }

@@ -101,3 +101,11 @@ impl serde::Serialize for Timestamp {
 }
 
 parse_door!(Timestamp);
+
+impl crate::json::WriteJson for Timestamp {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"\"");
+        out.raw(&self.text());
+        out.raw(b"\"");
+    }
+}

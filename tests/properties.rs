@@ -64,6 +64,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
+    fn the_fast_writer_writes_what_serialize_writes(customer in stored_customer()) {
+        prop_assert_eq!(customer.to_json(), serde_json::to_string(&customer).unwrap());
+    }
+
+    #[test]
     fn text_values_parse_back_from_their_text(
         name in any::<ContactName>(),
         address in any::<AddressLine>(),

@@ -104,3 +104,11 @@ impl serde::Serialize for DateOfBirth {
 }
 
 parse_door!(DateOfBirth);
+
+impl crate::json::WriteJson for DateOfBirth {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"\"");
+        out.raw(self.text().as_str().as_bytes());
+        out.raw(b"\"");
+    }
+}

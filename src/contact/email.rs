@@ -31,6 +31,13 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
+        // The usual case first: a short ASCII address that is valid, which NFC leaves alone and
+        // whose length in code points is its length in bytes.
+        if text.len() <= EMAIL_MAX && text.is_ascii() {
+            if let Ok(canonical) = ascii_mailbox(&text) {
+                return Ok(EmailAddress(canonical));
+            }
+        }
         // A valid address is ASCII, which NFC leaves alone; only other text (refused below, but
         // counted in NFC for the message) needs normalizing.
         let ascii = text.is_ascii();
@@ -84,10 +91,16 @@ fn mailbox(text: &str) -> Result<String, &'static str> {
     if !text.is_ascii() {
         return Err("only ASCII characters are allowed");
     }
+    ascii_mailbox(text)
+}
+
+/// [`mailbox`] for text known to be ASCII.
+fn ascii_mailbox(text: &str) -> Result<String, &'static str> {
     // The last `@`: a quoted local part may itself hold one.
-    let Some((local, domain)) = text.rsplit_once('@') else {
+    let Some(at) = text.bytes().rposition(|b| b == b'@') else {
         return Err("missing @");
     };
+    let (local, domain) = (&text[..at], &text[at + 1..]);
     if local.is_empty() {
         return Err("the local part is empty");
     }
@@ -111,23 +124,34 @@ fn mailbox(text: &str) -> Result<String, &'static str> {
     Ok(canonical)
 }
 
-/// RFC 5321 `atext` as a bitmask over ASCII.
-const ATEXT: u128 = {
+/// RFC 5321 `atext`, indexed by byte.
+const ATEXT: [bool; 256] = {
     let chars = b"!#$%&'*+-/=?^_`{|}~";
-    let mut mask = 0u128;
+    let mut table = [false; 256];
     let mut b = 0u8;
     while b < 128 {
         if b.is_ascii_alphanumeric() {
-            mask |= 1 << b;
+            table[b as usize] = true;
         }
         b += 1;
     }
     let mut i = 0;
     while i < chars.len() {
-        mask |= 1 << chars[i];
+        table[chars[i] as usize] = true;
         i += 1;
     }
-    mask
+    table
+};
+
+/// Letters, digits and hyphen, indexed by byte.
+const LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = b.is_ascii_alphanumeric() || b == b'-';
+        b += 1;
+    }
+    table
 };
 
 /// `atext+ *("." atext+)`: no dot first, last or twice in a row.
@@ -139,7 +163,7 @@ fn is_dot_atom(local: &[u8]) -> bool {
                 return false;
             }
             after_dot = true;
-        } else if b < 128 && ATEXT & (1 << b) != 0 {
+        } else if ATEXT[usize::from(b)] {
             after_dot = false;
         } else {
             return false;
@@ -148,24 +172,41 @@ fn is_dot_atom(local: &[u8]) -> bool {
     !after_dot
 }
 
-/// At least two labels of 1 to 63 letters, digits and inner hyphens.
+/// At least two labels of 1 to 63 letters, digits and inner hyphens, in one pass.
 fn check_domain(domain: &[u8]) -> Result<(), &'static str> {
+    const LENGTH: &str = "each domain label must be 1 to 63 characters";
+    const CHARACTERS: &str = "domain labels may hold only letters, digits and inner hyphens";
     let mut labels = 0;
-    for label in domain.split(|b| *b == b'.') {
-        labels += 1;
-        if label.is_empty() || label.len() > LABEL_MAX {
-            return Err("each domain label must be 1 to 63 characters");
+    let mut length = 0;
+    let mut previous = b'.';
+    for &b in domain {
+        if b == b'.' {
+            if length == 0 {
+                return Err(LENGTH);
+            }
+            if previous == b'-' {
+                return Err(CHARACTERS);
+            }
+            labels += 1;
+            length = 0;
+        } else {
+            if !LDH[usize::from(b)] || (length == 0 && b == b'-') {
+                return Err(CHARACTERS);
+            }
+            length += 1;
+            if length > LABEL_MAX {
+                return Err(LENGTH);
+            }
         }
-        if !label
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            || label[0] == b'-'
-            || label[label.len() - 1] == b'-'
-        {
-            return Err("domain labels may hold only letters, digits and inner hyphens");
-        }
+        previous = b;
     }
-    if labels < 2 {
+    if length == 0 {
+        return Err(LENGTH);
+    }
+    if previous == b'-' {
+        return Err(CHARACTERS);
+    }
+    if labels + 1 < 2 {
         return Err("the domain must have at least two labels");
     }
     Ok(())
@@ -173,7 +214,7 @@ fn check_domain(domain: &[u8]) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dot_atom;
+    use super::{check_domain, is_dot_atom};
     use proptest::prelude::*;
 
     proptest! {
@@ -186,6 +227,38 @@ mod tests {
                 email_address::EmailAddress::is_valid_local_part(&local),
                 "{}", local
             );
+        }
+    }
+
+    #[test]
+    fn domain_edges() {
+        let label63 = "a".repeat(63);
+        let label64 = "a".repeat(64);
+        for good in [
+            "a.b",
+            "a-b.c",
+            "a--b.c9",
+            "x.y.z",
+            &format!("{label63}.com"),
+        ] {
+            assert_eq!(check_domain(good.as_bytes()), Ok(()), "{good}");
+        }
+        for bad in [
+            "a",
+            "",
+            ".",
+            "-a.b",
+            "a-.b",
+            "a.-b",
+            "a.b-",
+            "a..b",
+            ".a.b",
+            "a.b.",
+            "a_b.c",
+            "a b.c",
+            &format!("{label64}.com"),
+        ] {
+            assert!(check_domain(bad.as_bytes()).is_err(), "{bad}");
         }
     }
 

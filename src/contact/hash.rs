@@ -4,19 +4,19 @@
 use sha1::{Digest, Sha1};
 
 use super::{Contact, PrimaryList};
+use crate::json::JsonOut;
 
 /// The canonical JSON (RFC 8785) of the contact's attributes, written into one buffer and
 /// hashed at once: no intermediate value, one buffer and the hex digest. JCS sorts keys by their UTF-16
 /// code units; for these ASCII names that is plain byte order, written out below. Strings are
-/// escaped by serde_json, whose escapes (`\"`, `\\`, `\b\f\n\r\t`, `\u00xx` in lowercase, nothing
-/// else) are exactly JCS's. `tests/properties.rs` checks this against a general JCS built from
+/// written by [`JsonOut`], whose escapes are exactly JCS's. `tests/properties.rs` checks this against a general JCS built from
 /// the rendered contact.
 pub(super) fn contact_hash(contact: &Contact) -> String {
     let mut jcs = Canonical {
-        out: Vec::with_capacity(512),
+        out: JsonOut::with_capacity(512),
         first: true,
     };
-    jcs.out.push(b'{');
+    jcs.out.raw(b"{");
     jcs.text("address", contact.address.as_ref().map(|v| v.as_str()));
     jcs.text("address2", contact.address2.as_ref().map(|v| v.as_str()));
     jcs.text("city", contact.city.as_ref().map(|v| v.as_str()));
@@ -37,8 +37,8 @@ pub(super) fn contact_hash(contact: &Contact) -> String {
         contact.postal_code.as_ref().map(|v| v.as_str()),
     );
     jcs.text("region", contact.region.as_ref().map(|v| v.as_str()));
-    jcs.out.push(b'}');
-    let digest = Sha1::digest(&jcs.out);
+    jcs.out.raw(b"}");
+    let digest = Sha1::digest(jcs.out.as_bytes());
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(40);
     for byte in digest {
@@ -49,23 +49,23 @@ pub(super) fn contact_hash(contact: &Contact) -> String {
 }
 
 struct Canonical {
-    out: Vec<u8>,
+    out: JsonOut,
     first: bool,
 }
 
 impl Canonical {
     fn key(&mut self, name: &str) {
         if !self.first {
-            self.out.extend_from_slice(b",");
+            self.out.raw(b",");
         }
         self.first = false;
-        self.out.extend_from_slice(b"\"");
-        self.out.extend_from_slice(name.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.out.raw(b"\"");
+        self.out.raw(name.as_bytes());
+        self.out.raw(b"\":");
     }
 
     fn string(&mut self, value: &str) {
-        serde_json::to_writer(&mut self.out, value).expect("writing into a Vec cannot fail");
+        self.out.string(value);
     }
 
     /// A string member, left out when unset.
@@ -82,21 +82,21 @@ impl Canonical {
             return;
         }
         self.key(name);
-        self.out.extend_from_slice(b"[");
+        self.out.raw(b"[");
         for (i, item) in list.items().iter().enumerate() {
             if i > 0 {
-                self.out.extend_from_slice(b",");
+                self.out.raw(b",");
             }
-            self.out.extend_from_slice(b"{\"label\":");
+            self.out.raw(b"{\"label\":");
             self.string(item.label().as_str());
             if item.is_primary() {
-                self.out.extend_from_slice(b",\"primary\":true");
+                self.out.raw(b",\"primary\":true");
             }
-            self.out.extend_from_slice(b",\"value\":");
+            self.out.raw(b",\"value\":");
             self.string(item.value().as_ref());
-            self.out.extend_from_slice(b"}");
+            self.out.raw(b"}");
         }
-        self.out.extend_from_slice(b"]");
+        self.out.raw(b"]");
     }
 }
 

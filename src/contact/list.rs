@@ -131,6 +131,25 @@ impl<'de, V: ParseText> Deserialize<'de> for PrimaryList<V> {
     }
 }
 
+/// Writes a list as its `Serialize` does: `[{"label","value","primary"}]`.
+pub(crate) fn write_list<V: AsRef<str>>(list: &PrimaryList<V>, out: &mut crate::json::JsonOut) {
+    out.raw(b"[");
+    for (i, item) in list.0.iter().enumerate() {
+        out.raw(if i == 0 {
+            b"{\"label\":"
+        } else {
+            b",{\"label\":"
+        });
+        out.string(item.label.as_str());
+        out.raw(b",\"value\":");
+        out.string(item.value.as_ref());
+        out.raw(b",\"primary\":");
+        out.bool(item.primary);
+        out.raw(b"}");
+    }
+    out.raw(b"]");
+}
+
 /// Reads one list item: `label` and `value` required and non-null, `primary` an optional
 /// non-null boolean.
 pub(crate) struct ItemShape<V>(std::marker::PhantomData<fn() -> V>);

@@ -141,6 +141,28 @@ macro_rules! contact_members {
             )*
         }
 
+        impl Contact {
+            /// Writes the resource form, as `Serialize` does, with the fast writer.
+            pub(crate) fn write_json(&self, out: &mut crate::json::JsonOut) {
+                let mut first = true;
+                out.raw(b"{");
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.raw(b",");
+                    }
+                    out.raw(concat!("\"", $json, "\":").as_bytes());
+                    crate::json::WriteJson::write_json(&self.$field, out);
+                )*
+                out.raw(b",\"phoneNumbers\":");
+                list::write_list(&self.phone_numbers, out);
+                out.raw(b",\"emails\":");
+                list::write_list(&self.emails, out);
+                out.raw(b",\"hash\":");
+                out.string(&self.hash());
+                out.raw(b"}");
+            }
+        }
+
         impl Serialize for Contact {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = serializer.serialize_struct("Contact", 16)?;

@@ -148,6 +148,19 @@ impl<'de> Shape<'de> for LinksShape {
     }
 }
 
+/// Writes links as their `Serialize` does: `[{"rel","href"}]`.
+pub(crate) fn write_links(links: &[Link], out: &mut crate::json::JsonOut) {
+    out.raw(b"[");
+    for (i, link) in links.iter().enumerate() {
+        out.raw(if i == 0 { b"{\"rel\":" } else { b",{\"rel\":" });
+        out.string(link.rel.as_str());
+        out.raw(b",\"href\":");
+        out.string(&link.href);
+        out.raw(b"}");
+    }
+    out.raw(b"]");
+}
+
 /// Writes `segment` as one URL path segment: RFC 3986 unreserved characters as they are, every
 /// other byte of its UTF-8 as `%XX`. A website or instrument id may hold any character, and a `/`
 /// or `?` left raw would point the link somewhere else.
