@@ -388,6 +388,43 @@ where
     Ok(())
 }
 
+/// Walks an object whose members the caller knows by their position in `names` (at most 64):
+/// `on_member` gets that position. A repeated known name is found with one bit, so only unknown
+/// names are kept, to find their repeats; they are reported (unless ignored) and skipped.
+pub(crate) fn known_members<'de, A, F>(
+    c: &mut Collector,
+    mut map: A,
+    names: &'static [&'static str],
+    mut on_member: F,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    F: FnMut(&mut Collector, usize, &mut A) -> Result<(), A::Error>,
+{
+    debug_assert!(names.len() <= 64);
+    let mut seen_known = 0u64;
+    let mut seen_unknown: Option<SeenKeys<'de>> = None;
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        if let Some(index) = names.iter().position(|name| *name == key) {
+            let bit = 1u64 << index;
+            if seen_known & bit != 0 {
+                return Err(de::Error::custom(DUPLICATE_MEMBER));
+            }
+            seen_known |= bit;
+            on_member(c, index, &mut map)?;
+        } else {
+            if !seen_unknown.get_or_insert_with(SeenKeys::new).insert(&key) {
+                return Err(de::Error::custom(DUPLICATE_MEMBER));
+            }
+            if !c.ignore_unknown {
+                c.report_at(key.into_owned(), ViolationKind::UnknownField);
+            }
+            map.next_value_seed(Seed::new(c, Skip, true))?;
+        }
+    }
+    Ok(())
+}
+
 /// The valid items of an array, and whether every item was valid (the others are reported).
 pub(crate) fn valid_items<'de, A, S>(
     c: &mut Collector,

@@ -178,20 +178,21 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
         let mark = c.mark();
         let (mut label, mut value, mut primary) = (None, None, Some(false));
         let (mut has_label, mut has_value) = (false, false);
-        de::members(c, map, |c, key, map| {
-            match key {
-                "label" => {
+        // Items are the most numerous objects of a body: their members are found by position.
+        const MEMBERS: &[&str] = &["label", "value", "primary"];
+        de::known_members(c, map, MEMBERS, |c, index, map| {
+            match index {
+                0 => {
                     has_label = true;
                     label = c.member(map, "label", Text::<Label>::new(), false)?.value();
                 }
-                "value" => {
+                1 => {
                     has_value = true;
                     value = c.member(map, "value", Text::<V>::new(), false)?.value();
                 }
-                "primary" => primary = c.member(map, "primary", Bool, false)?.value(),
-                _ => return Ok(false),
+                _ => primary = c.member(map, "primary", Bool, false)?.value(),
             }
-            Ok(true)
+            Ok(())
         })?;
         if !has_label {
             c.report_at("label", ViolationKind::Required);
