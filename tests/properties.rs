@@ -269,6 +269,24 @@ proptest! {
     }
 
     #[test]
+    fn definitions_only_ever_refuse_custom_fields(case in case(), definitions in any::<CustomFieldDefinitions>()) {
+        let organization = OrganizationId::parse("org_1").unwrap();
+        let context = UpsertContext::new(case.now, organization)
+            .with_token_resolver(&resolver)
+            .with_custom_field_definitions(&definitions);
+        let request = UpsertRequest::parse(case.body.path_id(), case.body.json()).unwrap();
+        let id = request.id().clone();
+        if let Err(UpsertError::Invalid(error)) = Customer::apply_upsert(case.stored.clone(), &id, request, &context) {
+            for violation in error.violations() {
+                let field = violation.field();
+                let known = matches!(field.as_str(), "websiteId" | "paymentToken")
+                    || (field.starts_with("customFields.") && violation.code() == ErrorCode::CustomField);
+                prop_assert!(known, "{} {}", field, violation.code());
+            }
+        }
+    }
+
+    #[test]
     fn the_contact_hash_ignores_normalization_and_sees_every_attribute(
         contact in any::<Contact>(),
         other in any::<Contact>(),

@@ -10,7 +10,10 @@ use crate::contact::{
     AddressLine, City, Contact, ContactName, ContactPatch, DateOfBirth, EMAIL_MAX, EmailAddress,
     JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
 };
-use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+use crate::custom_fields::{
+    CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType, CustomFields,
+    CustomFieldsPatch, STRING_MAX_LIMIT,
+};
 use crate::customer::{Customer, Link, LinkRel, Money};
 use crate::generate::text::{any_text, text};
 use crate::generate::{Entropy, Generate};
@@ -470,5 +473,57 @@ impl Generate for Customer {
             has_fulfilled_kyc: e.coin(),
             links,
         }
+    }
+}
+
+impl Generate for CustomFieldType {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        *e.pick(&[
+            CustomFieldType::Array,
+            CustomFieldType::Boolean,
+            CustomFieldType::Date,
+            CustomFieldType::Datetime,
+            CustomFieldType::Integer,
+            CustomFieldType::Number,
+            CustomFieldType::String,
+            CustomFieldType::Monetary,
+        ])
+    }
+}
+
+impl Generate for CustomFieldDefinition {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let field_type = CustomFieldType::generate(e);
+        let mut definition = CustomFieldDefinition::new(field_type);
+        if matches!(field_type, CustomFieldType::String | CustomFieldType::Array) && e.coin() {
+            let values = (0..e.range(1, 4)).map(|_| any_text(e, 20)).collect();
+            definition = definition
+                .with_allowed_values(values)
+                .expect("string and array take allowed values");
+        }
+        if field_type == CustomFieldType::String && e.coin() {
+            let max = if e.coin() {
+                STRING_MAX_LIMIT
+            } else {
+                e.range(1, 300)
+            };
+            definition = definition
+                .with_max_length(max)
+                .expect("a string takes a maximum length within the limit");
+        }
+        definition
+    }
+}
+
+impl Generate for CustomFieldDefinitions {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut definitions = CustomFieldDefinitions::new();
+        for _ in 0..e.range(0, 4) {
+            definitions.insert(
+                CustomFieldName::generate(e),
+                CustomFieldDefinition::generate(e),
+            );
+        }
+        definitions
     }
 }
