@@ -65,21 +65,30 @@ impl Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, without allocating.
     fn text(self) -> [u8; 20] {
         let mut bytes = *b"0000-00-00T00:00:00Z";
-        let mut put = |at: usize, width: usize, mut value: u32| {
-            for i in (0..width).rev() {
-                bytes[at + i] = b'0' + (value % 10) as u8;
-                value /= 10;
-            }
-        };
         // The constructors keep the year within 0 to 9999.
-        put(0, 4, self.0.year().unsigned_abs());
-        put(5, 2, self.0.month());
-        put(8, 2, self.0.day());
-        put(11, 2, self.0.hour());
-        put(14, 2, self.0.minute());
-        put(17, 2, self.0.second());
+        write_date(&mut bytes, &self.0);
+        put_digits(&mut bytes[11..13], self.0.hour());
+        put_digits(&mut bytes[14..16], self.0.minute());
+        put_digits(&mut bytes[17..19], self.0.second());
         bytes
     }
+}
+
+/// Writes `value` in decimal into all of `out`, zero-padded on the left.
+fn put_digits(out: &mut [u8], mut value: u32) {
+    for byte in out.iter_mut().rev() {
+        *byte = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// Writes `YYYY-MM-DD` into the first ten bytes of `out`, for a year from 0 to 9999.
+pub(crate) fn write_date(out: &mut [u8], date: &impl Datelike) {
+    put_digits(&mut out[0..4], date.year().unsigned_abs());
+    out[4] = b'-';
+    put_digits(&mut out[5..7], date.month());
+    out[7] = b'-';
+    put_digits(&mut out[8..10], date.day());
 }
 
 impl From<DateTime<Utc>> for Timestamp {

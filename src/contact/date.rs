@@ -32,16 +32,8 @@ impl DateOfBirth {
 
     /// `YYYY-MM-DD`, without allocating.
     pub(crate) fn text(self) -> DateText {
-        let mut bytes = *b"0000-00-00";
-        let mut put = |at: usize, width: usize, mut value: u32| {
-            for i in (0..width).rev() {
-                bytes[at + i] = b'0' + (value % 10) as u8;
-                value /= 10;
-            }
-        };
-        put(0, 4, self.0.year().unsigned_abs());
-        put(5, 2, self.0.month());
-        put(8, 2, self.0.day());
+        let mut bytes = [0u8; 10];
+        crate::time::write_date(&mut bytes, &self.0);
         DateText(bytes)
     }
 

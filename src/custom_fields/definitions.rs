@@ -47,7 +47,8 @@ pub enum CustomFieldType {
 }
 
 impl CustomFieldType {
-    const ALL: [CustomFieldType; 8] = [
+    /// Every type.
+    pub(crate) const ALL: [CustomFieldType; 8] = [
         CustomFieldType::Array,
         CustomFieldType::Boolean,
         CustomFieldType::Date,

@@ -478,16 +478,7 @@ impl Generate for Customer {
 
 impl Generate for CustomFieldType {
     fn generate(e: &mut dyn Entropy) -> Self {
-        *e.pick(&[
-            CustomFieldType::Array,
-            CustomFieldType::Boolean,
-            CustomFieldType::Date,
-            CustomFieldType::Datetime,
-            CustomFieldType::Integer,
-            CustomFieldType::Number,
-            CustomFieldType::String,
-            CustomFieldType::Monetary,
-        ])
+        *e.pick(&CustomFieldType::ALL)
     }
 }
 
