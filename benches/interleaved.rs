@@ -83,11 +83,19 @@ fn main() {
         let mut clones = || {
             black_box((stored.clone(), update.clone()));
         };
-        // The upsert is measured beside the typical parse it is compared with; the cost of
-        // cloning its inputs is measured apart and taken off.
+        let typical = INPUTS[0].1;
+        let mut parse_typical = || {
+            black_box(UpsertRequest::parse(PATH_ID, black_box(typical)).ok());
+        };
+        // Each comparison across inputs runs in one group too: the upsert beside the typical
+        // parse (the cost of cloning its inputs is measured apart and taken off), and the
+        // invalid input beside the typical one.
         if name == "typical" {
             contenders.push(&mut upsert);
             contenders.push(&mut clones);
+        }
+        if invalid {
+            contenders.push(&mut parse_typical);
         }
         let medians = interleaved(&mut contenders);
         print!(
@@ -96,6 +104,9 @@ fn main() {
         );
         if name == "typical" {
             print!(r#", "upsert": {:.1}"#, medians[3] - medians[4]);
+        }
+        if invalid {
+            print!(r#", "typical": {:.1}"#, medians[3]);
         }
         println!("}}");
     }
