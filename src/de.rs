@@ -379,12 +379,22 @@ where
             return Err(de::Error::custom(DUPLICATE_MEMBER));
         }
         if !on_member(c, &key, &mut map)? {
-            if !c.ignore_unknown {
-                c.report_at(key.into_owned(), ViolationKind::UnknownField);
-            }
-            map.next_value_seed(Seed::new(c, Skip, true))?;
+            skip_unknown(c, key, &mut map)?;
         }
     }
+    Ok(())
+}
+
+/// A member the contract does not define: reported (unless ignored), its value skipped.
+fn skip_unknown<'de, A: MapAccess<'de>>(
+    c: &mut Collector,
+    key: Cow<'de, str>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if !c.ignore_unknown {
+        c.report_at(key.into_owned(), ViolationKind::UnknownField);
+    }
+    map.next_value_seed(Seed::new(c, Skip, true))?;
     Ok(())
 }
 
@@ -416,10 +426,7 @@ where
             if !seen_unknown.get_or_insert_with(SeenKeys::new).insert(&key) {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
-            if !c.ignore_unknown {
-                c.report_at(key.into_owned(), ViolationKind::UnknownField);
-            }
-            map.next_value_seed(Seed::new(c, Skip, true))?;
+            skip_unknown(c, key, &mut map)?;
         }
     }
     Ok(())

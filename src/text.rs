@@ -113,13 +113,18 @@ impl CharClass {
             } else if code >= 0x10000 {
                 return self.regex().is_match(text);
             } else {
-                (self.letter && tables.is_letter(code)) || (self.space && ECMA_SPACE.contains(&c))
+                self.allows_bmp(c, tables.of(code))
             };
             if !allowed {
                 return false;
             }
         }
         true
+    }
+
+    /// Whether the class holds `c`, a non-ASCII character of the BMP with table `flags`.
+    fn allows_bmp(&self, c: char, flags: u8) -> bool {
+        (self.letter && flags & BmpTables::LETTER != 0) || (self.space && ECMA_SPACE.contains(&c))
     }
 
     /// The class in words, as used in `pattern` messages.
@@ -246,14 +251,10 @@ impl BmpTables {
         self.flags[code as usize]
     }
 
-    /// For a BMP code point.
-    fn is_letter(&self, code: u32) -> bool {
-        self.of(code) & Self::LETTER != 0
-    }
-
-    /// For a BMP code point.
-    fn is_nfc_safe(&self, code: u32) -> bool {
-        self.of(code) & Self::NFC_SAFE != 0
+    /// Whether a BMP character with these `flags` is NFC on its own and composes with nothing
+    /// before it. Every character below U+0300 is: a text of them alone holds no combining mark.
+    fn certainly_nfc(code: u32, flags: u8) -> bool {
+        code < 0x300 || flags & Self::NFC_SAFE != 0
     }
 }
 
@@ -264,14 +265,12 @@ fn bmp() -> &'static BmpTables {
 
 /// Converts to NFC, borrowing when the text is already NFC (the usual case).
 pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
-    // Every character below U+0300 is NFC on its own, and a text of them alone holds no
-    // combining mark, so nothing in it composes; above it, the table knows which characters are
-    // as safe. Only text with another character needs the full quick check.
+    // Only text with a character the table cannot vouch for needs the full quick check.
     let certain = text.is_ascii() || {
         let tables = bmp();
         text.chars().all(|c| {
             let code = u32::from(c);
-            code < 0x300 || (code < 0x10000 && tables.is_nfc_safe(code))
+            code < 0x10000 && BmpTables::certainly_nfc(code, tables.of(code))
         })
     };
     if certain || is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -356,12 +355,11 @@ impl TextRule {
                 return None;
             }
             let flags = tables.of(code);
-            if code >= 0x300 && flags & BmpTables::NFC_SAFE == 0 {
+            if !BmpTables::certainly_nfc(code, flags) {
                 return None;
             }
             if let Some(class) = self.class {
-                in_class &= (class.letter && flags & BmpTables::LETTER != 0)
-                    || (class.space && ECMA_SPACE.contains(&c));
+                in_class &= class.allows_bmp(c, flags);
             }
         }
         Some(self.verdict(length, in_class))
@@ -469,7 +467,7 @@ mod tests {
                     u32::from(c)
                 );
             }
-            if bmp().is_nfc_safe(u32::from(c)) {
+            if BmpTables::certainly_nfc(u32::from(c), bmp().of(u32::from(c))) {
                 assert_eq!(
                     text.nfc().collect::<String>(),
                     text,

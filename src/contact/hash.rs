@@ -64,15 +64,11 @@ impl Canonical {
         self.out.raw(b"\":");
     }
 
-    fn string(&mut self, value: &str) {
-        self.out.string(value);
-    }
-
     /// A string member, left out when unset.
     fn text(&mut self, name: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.key(name);
-            self.string(value);
+            self.out.string(value);
         }
     }
 
@@ -88,12 +84,12 @@ impl Canonical {
                 self.out.raw(b",");
             }
             self.out.raw(b"{\"label\":");
-            self.string(item.label().as_str());
+            self.out.string(item.label().as_str());
             if item.is_primary() {
                 self.out.raw(b",\"primary\":true");
             }
             self.out.raw(b",\"value\":");
-            self.string(item.value().as_ref());
+            self.out.string(item.value().as_ref());
             self.out.raw(b"}");
         }
         self.out.raw(b"]");

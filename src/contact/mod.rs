@@ -163,6 +163,32 @@ macro_rules! contact_members {
             }
         }
 
+        /// Every member from its own generator, in schema order.
+        #[cfg(any(feature = "proptest", feature = "arbitrary"))]
+        impl crate::generate::Generate for Contact {
+            fn generate(e: &mut dyn crate::generate::Entropy) -> Self {
+                use crate::generate::Generate;
+                Contact {
+                    $( $field: Generate::generate(e), )*
+                    phone_numbers: Generate::generate(e),
+                    emails: Generate::generate(e),
+                }
+            }
+        }
+
+        /// Each member absent, `null` or a value; each list kept or replaced.
+        #[cfg(any(feature = "proptest", feature = "arbitrary"))]
+        impl crate::generate::Generate for ContactPatch {
+            fn generate(e: &mut dyn crate::generate::Entropy) -> Self {
+                use crate::generate::Generate;
+                ContactPatch {
+                    $( $field: Generate::generate(e), )*
+                    phone_numbers: Generate::generate(e),
+                    emails: Generate::generate(e),
+                }
+            }
+        }
+
         impl Serialize for Contact {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = serializer.serialize_struct("Contact", 16)?;

@@ -7,8 +7,8 @@ use serde_json::{Map, Number, Value};
 
 use crate::codes::{CountryCode, CurrencyCode};
 use crate::contact::{
-    AddressLine, City, Contact, ContactName, ContactPatch, DateOfBirth, EMAIL_MAX, EmailAddress,
-    JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
+    AddressLine, City, ContactName, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label,
+    ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
 };
 use crate::custom_fields::{
     CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType, CustomFields,
@@ -229,46 +229,6 @@ impl<T: Generate> Generate for Patch<T> {
             1 => Patch::Null,
             _ => Patch::Value(T::generate(e)),
         }
-    }
-}
-
-impl Generate for Contact {
-    fn generate(e: &mut dyn Entropy) -> Self {
-        let mut contact = Contact::new();
-        contact.set_first_name(Generate::generate(e));
-        contact.set_last_name(Generate::generate(e));
-        contact.set_organization(Generate::generate(e));
-        contact.set_address(Generate::generate(e));
-        contact.set_address2(Generate::generate(e));
-        contact.set_city(Generate::generate(e));
-        contact.set_region(Generate::generate(e));
-        contact.set_country(Generate::generate(e));
-        contact.set_postal_code(Generate::generate(e));
-        contact.set_dob(Generate::generate(e));
-        contact.set_job_title(Generate::generate(e));
-        contact.set_phone_numbers(Generate::generate(e));
-        contact.set_emails(Generate::generate(e));
-        contact
-    }
-}
-
-impl Generate for ContactPatch {
-    fn generate(e: &mut dyn Entropy) -> Self {
-        let mut patch = ContactPatch::default();
-        patch.set_first_name(Generate::generate(e));
-        patch.set_last_name(Generate::generate(e));
-        patch.set_organization(Generate::generate(e));
-        patch.set_address(Generate::generate(e));
-        patch.set_address2(Generate::generate(e));
-        patch.set_city(Generate::generate(e));
-        patch.set_region(Generate::generate(e));
-        patch.set_country(Generate::generate(e));
-        patch.set_postal_code(Generate::generate(e));
-        patch.set_dob(Generate::generate(e));
-        patch.set_job_title(Generate::generate(e));
-        patch.set_phone_numbers(Generate::generate(e));
-        patch.set_emails(Generate::generate(e));
-        patch
     }
 }
 
