@@ -29,8 +29,11 @@ pub(crate) struct CharClass {
     pub(crate) punctuation: &'static str,
     /// The class in words, for messages.
     description: &'static str,
-    /// Which ASCII bytes the class allows, indexed by byte.
-    ascii: [bool; 128],
+    /// Which bytes the class allows, indexed by byte: ASCII ones only. 256 entries so that a
+    /// look-up by any byte needs no bounds check.
+    ascii: [bool; 256],
+    /// The [`BmpTables`] flags of which any one admits a non-ASCII BMP character.
+    bmp_allowed: u8,
     regex: OnceCell<Regex>,
 }
 
@@ -42,7 +45,7 @@ impl CharClass {
         punctuation: &'static str,
         description: &'static str,
     ) -> Self {
-        let mut ascii = [false; 128];
+        let mut ascii = [false; 256];
         let mut b = 0u8;
         while b < 128 {
             let c = b;
@@ -64,6 +67,13 @@ impl CharClass {
             }
             b += 1;
         }
+        let mut bmp_allowed = 0;
+        if letter {
+            bmp_allowed |= BmpTables::LETTER;
+        }
+        if space {
+            bmp_allowed |= BmpTables::SPACE;
+        }
         CharClass {
             word,
             space,
@@ -71,6 +81,7 @@ impl CharClass {
             punctuation,
             description,
             ascii,
+            bmp_allowed,
             regex: OnceCell::new(),
         }
     }
@@ -103,7 +114,7 @@ impl CharClass {
     /// the BMP by the regex.
     pub(crate) fn matches(&self, text: &str) -> bool {
         if text.is_ascii() {
-            return text.bytes().all(|b| self.ascii[usize::from(b)]);
+            return self.allows_ascii(text.as_bytes());
         }
         let tables = bmp();
         for c in text.chars() {
@@ -113,7 +124,7 @@ impl CharClass {
             } else if code >= 0x10000 {
                 return self.regex().is_match(text);
             } else {
-                self.allows_bmp(c, tables.of(code))
+                self.allows_bmp(tables.of(code))
             };
             if !allowed {
                 return false;
@@ -122,9 +133,16 @@ impl CharClass {
         true
     }
 
-    /// Whether the class holds `c`, a non-ASCII character of the BMP with table `flags`.
-    fn allows_bmp(&self, c: char, flags: u8) -> bool {
-        (self.letter && flags & BmpTables::LETTER != 0) || (self.space && ECMA_SPACE.contains(&c))
+    /// Whether the class holds every byte of ASCII `text`. No early exit: a valid text is read
+    /// to its end anyway, and the loop without one is a third of the instructions.
+    fn allows_ascii(&self, text: &[u8]) -> bool {
+        text.iter()
+            .fold(true, |all, &b| all & self.ascii[usize::from(b)])
+    }
+
+    /// Whether the class holds a non-ASCII character of the BMP with table `flags`.
+    fn allows_bmp(&self, flags: u8) -> bool {
+        flags & self.bmp_allowed != 0
     }
 
     /// The class in words, as used in `pattern` messages.
@@ -132,6 +150,9 @@ impl CharClass {
         self.description
     }
 }
+
+/// Every ASCII character: the "class" of a rule without one.
+static ANY_ASCII: [bool; 256] = [true; 256];
 
 /// `^[\w\s\-\p{L},.']+$`: first and last names, city.
 pub(crate) static NAME_CLASS: CharClass = CharClass::new(
@@ -207,12 +228,17 @@ pub(crate) struct TextRule {
     pub(crate) class: Option<&'static CharClass>,
 }
 
-/// Two facts about every character of the Basic Multilingual Plane, computed once from the
-/// sources the rules use (the `regex` crate's `\p{L}` and `unicode-normalization`'s data), so
-/// that non-ASCII text is judged with one table load per character.
+/// Three facts about every character of the Basic Multilingual Plane, computed once from the
+/// sources the rules use (the `regex` crate's `\p{L}`, `unicode-normalization`'s data and
+/// [`ECMA_SPACE`]), so that non-ASCII text is judged with one table look-up per character.
+///
+/// The table is stored as rows of [`Self::ROW`] code points, each distinct row once: most of
+/// the plane comes in long runs alike (CJK ideographs, Hangul syllables, private use), so the
+/// table is about 10 KiB instead of 64 KiB, and text in one script touches a few cache lines.
 struct BmpTables {
-    /// One byte per code point: [`Self::LETTER`] and [`Self::NFC_SAFE`].
-    flags: Vec<u8>,
+    /// For each run of `ROW` code points, its row in `rows`.
+    row_of: Vec<u16>,
+    rows: Vec<[u8; BmpTables::ROW]>,
 }
 
 impl BmpTables {
@@ -220,6 +246,10 @@ impl BmpTables {
     const LETTER: u8 = 1;
     /// Canonical combining class 0 and NFC quick check Yes: a text of such characters is NFC.
     const NFC_SAFE: u8 = 2;
+    /// A member of ECMA-262 `\s`.
+    const SPACE: u8 = 4;
+    /// Code points per row.
+    const ROW: usize = 32;
 
     fn build() -> Self {
         let mut flags = vec![0u8; 0x10000];
@@ -243,18 +273,35 @@ impl BmpTables {
                 flags[u32::from(c) as usize] |= Self::NFC_SAFE;
             }
         }
-        BmpTables { flags }
+        for c in ECMA_SPACE {
+            flags[*c as usize] |= Self::SPACE;
+        }
+        let mut rows: Vec<[u8; Self::ROW]> = Vec::new();
+        let mut row_numbers = std::collections::HashMap::new();
+        let row_of = flags
+            .chunks_exact(Self::ROW)
+            .map(|chunk| {
+                let row: [u8; Self::ROW] = chunk.try_into().expect("a whole row");
+                *row_numbers.entry(row).or_insert_with(|| {
+                    rows.push(row);
+                    u16::try_from(rows.len() - 1).expect("at most 2048 rows")
+                })
+            })
+            .collect();
+        BmpTables { row_of, rows }
     }
 
     /// The flags of a BMP code point.
     fn of(&self, code: u32) -> u8 {
-        self.flags[code as usize]
+        let row = self.row_of[(code as usize) / Self::ROW];
+        self.rows[usize::from(row)][(code as usize) % Self::ROW]
     }
 
     /// Whether a BMP character with these `flags` is NFC on its own and composes with nothing
-    /// before it. Every character below U+0300 is: a text of them alone holds no combining mark.
-    fn certainly_nfc(code: u32, flags: u8) -> bool {
-        code < 0x300 || flags & Self::NFC_SAFE != 0
+    /// before it (every character below U+0300 is: a text of them alone holds no combining
+    /// mark).
+    fn certainly_nfc(flags: u8) -> bool {
+        flags & Self::NFC_SAFE != 0
     }
 }
 
@@ -270,7 +317,7 @@ pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
         let tables = bmp();
         text.chars().all(|c| {
             let code = u32::from(c);
-            code < 0x10000 && BmpTables::certainly_nfc(code, tables.of(code))
+            code < 0x10000 && BmpTables::certainly_nfc(tables.of(code))
         })
     };
     if certain || is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -335,32 +382,48 @@ impl TextRule {
         if text.is_ascii() {
             let in_class = self
                 .class
-                .is_none_or(|class| text.bytes().all(|b| class.ascii[usize::from(b)]));
+                .is_none_or(|class| class.allows_ascii(text.as_bytes()));
             return Some(self.verdict(text.len(), in_class));
         }
         let tables = bmp();
+        // Without a class every character is in it: all ASCII, and every flag set.
+        let (ascii, bmp_allowed) = self.class.map_or((&ANY_ASCII, u8::MAX), |class| {
+            (&class.ascii, class.bmp_allowed)
+        });
+        let bytes = text.as_bytes();
         let mut length = 0;
         let mut in_class = true;
-        for c in text.chars() {
+        let mut i = 0;
+        // The text is UTF-8, so a lead byte tells the length of its sequence; decoding by hand
+        // lets the common case skip the checks `chars` makes for arbitrary input.
+        while let Some(&lead) = bytes.get(i) {
             length += 1;
-            let code = u32::from(c);
-            if code < 0x80 {
-                if let Some(class) = self.class {
-                    in_class &= class.ascii[code as usize];
-                }
+            if lead < 0x80 {
+                in_class &= ascii[usize::from(lead)];
+                i += 1;
                 continue;
             }
-            // Beyond the BMP, or a character that may change under NFC: the full path decides.
-            if code >= 0x10000 {
+            let code = if lead < 0xE0 {
+                let second = *bytes.get(i + 1)?;
+                i += 2;
+                (u32::from(lead & 0x1F) << 6) | u32::from(second & 0x3F)
+            } else if lead < 0xF0 {
+                let (second, third) = (*bytes.get(i + 1)?, *bytes.get(i + 2)?);
+                i += 3;
+                (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(second & 0x3F) << 6)
+                    | u32::from(third & 0x3F)
+            } else {
+                // Beyond the BMP: the full path decides.
                 return None;
-            }
+            };
             let flags = tables.of(code);
-            if !BmpTables::certainly_nfc(code, flags) {
+            // A character that may change under NFC: the full path decides.
+            if !BmpTables::certainly_nfc(flags) {
                 return None;
             }
-            if let Some(class) = self.class {
-                in_class &= class.allows_bmp(c, flags);
-            }
+            // NFC_SAFE is set here, so without a class this holds.
+            in_class &= flags & bmp_allowed != 0;
         }
         Some(self.verdict(length, in_class))
     }
@@ -467,7 +530,7 @@ mod tests {
                     u32::from(c)
                 );
             }
-            if BmpTables::certainly_nfc(u32::from(c), bmp().of(u32::from(c))) {
+            if BmpTables::certainly_nfc(bmp().of(u32::from(c))) {
                 assert_eq!(
                     text.nfc().collect::<String>(),
                     text,
