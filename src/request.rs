@@ -191,7 +191,7 @@ impl UpsertRequest {
         };
         // Valid UTF-8 is checked once for the whole body, so the reader need not check each
         // string again; bytes that are not UTF-8 go through the byte reader, which says where.
-        let body = match std::str::from_utf8(body) {
+        let body = match simdutf8::basic::from_utf8(body) {
             Ok(text) => read_body(top, serde_json::Deserializer::from_str(text)),
             Err(_) => read_body(top, serde_json::Deserializer::from_slice(body)),
         }
