@@ -9,15 +9,24 @@ use serde::{Serialize, Serializer};
 
 use crate::contact::{ContactPatch, ContactShape};
 use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
-use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
+use crate::de::{self, Bool, Collector, Got, MemberNames, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
 
-/// Members of the resource that a client may send back: accepted and ignored, unchecked.
-const READ_ONLY: &[&str] = &[
+/// The members of a request body, by position: first those the request sets (in the order of
+/// the `match` in [`TopLevel::visit_map`]), then, from [`FIRST_READ_ONLY`] on, members of the
+/// resource that a client may send back: accepted and ignored, unchecked.
+static MEMBERS: MemberNames = MemberNames::new(&[
+    "id",
+    "websiteId",
+    "paymentToken",
+    "defaultPaymentInstrument",
+    "customFields",
+    "primaryAddress",
+    "isEddRequired",
     "email",
     "firstName",
     "lastName",
@@ -34,7 +43,8 @@ const READ_ONLY: &[&str] = &[
     "organizationId",
     "_links",
     "_embedded",
-];
+]);
+const FIRST_READ_ONLY: usize = 7;
 
 /// What to do with members the contract does not define.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -371,9 +381,9 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
         // A refused path id is already reported, so the request is refused too: the stand-in
         // never leaves the parser.
         let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
-        de::members(c, map, |c, key, map| {
-            match key {
-                "id" => {
+        de::known_members(c, map, &MEMBERS, |c, index, map| {
+            match index {
+                0 => {
                     let same = match map.next_value_seed(Seed::new(c, RawShape, true))? {
                         Got::Value(Raw::Text(text)) => nfc(&text) == path_id,
                         _ => false,
@@ -382,17 +392,17 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                         c.report_at("id", ViolationKind::IdMismatch);
                     }
                 }
-                "websiteId" => {
+                1 => {
                     request.website_id = c
                         .member(map, "websiteId", Text::<WebsiteId>::new(), false)?
                         .value();
                 }
-                "paymentToken" => {
+                2 => {
                     request.payment_token = c
                         .member(map, "paymentToken", Text::<PaymentToken>::new(), false)?
                         .value();
                 }
-                "defaultPaymentInstrument" => {
+                3 => {
                     request.default_payment_instrument = Patch::from_got(c.member(
                         map,
                         "defaultPaymentInstrument",
@@ -400,24 +410,24 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                         true,
                     )?);
                 }
-                "customFields" => {
+                4 => {
                     request.custom_fields = c
                         .member(map, "customFields", CustomFieldsShape, false)?
                         .value();
                 }
-                "primaryAddress" => {
+                5 => {
                     request.primary_address =
                         Patch::from_got(c.member(map, "primaryAddress", ContactShape, true)?);
                 }
-                "isEddRequired" => {
+                6 => {
                     request.is_edd_required = c.member(map, "isEddRequired", Bool, false)?.value();
                 }
-                _ if READ_ONLY.contains(&key) => {
+                _ => {
+                    debug_assert!(index >= FIRST_READ_ONLY);
                     map.next_value_seed(Seed::new(c, Skip, true))?;
                 }
-                _ => return Ok(false),
             }
-            Ok(true)
+            Ok(())
         })?;
         Ok(request)
     }

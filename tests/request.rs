@@ -231,6 +231,24 @@ fn repeated_member_names_are_found_in_objects_of_any_size_and_spelling() {
     assert!(malformed(r#"{"websiteId": "a", "\u0077ebsiteId": "b"}"#));
     assert!(malformed(r#"{"\u0077ebsiteId": "a", "websiteId": "b"}"#));
     assert!(malformed(r#"{"customFields": {"a\u00e9": 1, "aé": 2}}"#));
+    // Members known by position: request, read-only, contact, list item; and unknown ones.
+    assert!(malformed(
+        r#"{"isEddRequired": true, "id": "cus_1", "isEddRequired": true}"#
+    ));
+    assert!(malformed(r#"{"tags": [], "revision": 1, "tags": []}"#));
+    assert!(malformed(
+        r#"{"primaryAddress": {"city": "a", "dob": null, "city": "b"}}"#
+    ));
+    assert!(malformed(
+        r#"{"primaryAddress": {"hash": "0", "hash": "1"}}"#
+    ));
+    assert!(malformed(
+        r#"{"primaryAddress": {"emails": [{"label": "a", "value": "a@example.com", "label": "b"}]}}"#
+    ));
+    assert!(malformed(r#"{"cityy": 1, "city": 2, "cityy": 3}"#));
+    assert!(!malformed(
+        r#"{"primaryAddress": {"city": "a", "address": "b", "address2": "c", "region": "d"}}"#
+    ));
 }
 
 #[test]

@@ -229,22 +229,32 @@ macro_rules! contact_members {
             fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<ContactPatch>, A::Error> {
                 let mark = c.mark();
                 let mut patch = ContactPatch::default();
-                de::members(c, map, |c, key, map| {
-                    match key {
-                        $( $json => patch.$field = Patch::from_got(c.member(map, $json, Text::<$ty>::new(), true)?), )*
-                        "phoneNumbers" => {
+                // By position: the scalar members in the order listed, then the lists and the
+                // read-only hash.
+                static MEMBERS: de::MemberNames =
+                    de::MemberNames::new(&[$( $json, )* "phoneNumbers", "emails", "hash"]);
+                de::known_members(c, map, &MEMBERS, |c, index, map| {
+                    let mut position = 0;
+                    $(
+                        if index == position {
+                            patch.$field = Patch::from_got(c.member(map, $json, Text::<$ty>::new(), true)?);
+                            return Ok(());
+                        }
+                        position += 1;
+                    )*
+                    match index - position {
+                        0 => {
                             patch.phone_numbers = c.member(map, "phoneNumbers", list::ListShape::new(), false)?.value();
                         }
-                        "emails" => {
+                        1 => {
                             patch.emails = c.member(map, "emails", list::ListShape::new(), false)?.value();
                         }
                         // Read-only: recomputed from the other members.
-                        "hash" => {
+                        _ => {
                             map.next_value_seed(de::Seed::new(c, Skip, true))?;
                         }
-                        _ => return Ok(false),
                     }
-                    Ok(true)
+                    Ok(())
                 })?;
                 Ok(if c.clean_since(mark) { Got::Value(patch) } else { Got::Invalid })
             }
