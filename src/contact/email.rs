@@ -33,8 +33,8 @@ impl EmailAddress {
     fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
         // The usual case first: a short ASCII address that is valid, which NFC leaves alone and
         // whose length in code points is its length in bytes.
-        if text.len() <= EMAIL_MAX && text.is_ascii() {
-            if let Ok(canonical) = ascii_mailbox(&text) {
+        if text.len() <= EMAIL_MAX {
+            if let Some(canonical) = plain_mailbox(&text) {
                 return Ok(EmailAddress(canonical));
             }
         }
@@ -122,6 +122,34 @@ fn ascii_mailbox(text: &str) -> Result<String, &'static str> {
     canonical.push_str(text);
     canonical[local.len() + 1..].make_ascii_lowercase();
     Ok(canonical)
+}
+
+/// The usual address, in one pass and without a reason for refusing: a dot-atom local part and
+/// a valid domain give the canonical form (as [`ascii_mailbox`] gives it); anything else, valid
+/// or not (a quoted local part, any error), gives `None` and goes to the full check.
+fn plain_mailbox(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut after_dot = true;
+    let mut at = 0;
+    for &b in bytes {
+        match b {
+            b'@' => break,
+            b'.' if after_dot => return None,
+            b'.' => after_dot = true,
+            _ if ATEXT[usize::from(b)] => after_dot = false,
+            _ => return None,
+        }
+        at += 1;
+    }
+    // Empty, ending with a dot, too long, or without an `@`.
+    if after_dot || at > LOCAL_PART_MAX || at == text.len() {
+        return None;
+    }
+    check_domain(&bytes[at + 1..]).ok()?;
+    let mut canonical = String::with_capacity(text.len());
+    canonical.push_str(text);
+    canonical[at + 1..].make_ascii_lowercase();
+    Some(canonical)
 }
 
 /// RFC 5321 `atext`, indexed by byte.
@@ -214,10 +242,25 @@ fn check_domain(domain: &[u8]) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_domain, is_dot_atom};
+    use super::{ascii_mailbox, check_domain, is_dot_atom, plain_mailbox};
     use proptest::prelude::*;
 
     proptest! {
+        /// The one-pass path accepts exactly the valid dot-atom addresses, as the full check
+        /// writes them.
+        #[test]
+        fn the_fast_path_agrees_with_the_full_check(
+            text in prop_oneof![
+                "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~ @\\\"(),:;é-]{0,12}(@[a-zA-Z0-9.é_-]{0,12})?",
+                // Mostly valid, to reach the accepting side often.
+                "[a-z!~]{1,4}(\\.[A-Z0-9]{1,3}){0,2}@[a-zA-Z-]{1,4}(\\.[a-zA-Z0-9-]{1,4}){1,2}",
+            ]
+        ) {
+            let full = if text.is_ascii() { ascii_mailbox(&text).ok() } else { None };
+            let dot_atom = !text.starts_with('"');
+            prop_assert_eq!(plain_mailbox(&text), full.filter(|_| dot_atom), "{}", text);
+        }
+
         /// The one-pass dot-atom check agrees with `email_address`, which the crate used before.
         #[test]
         fn dot_atoms_agree_with_email_address(local in "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~ @(),:;<>\\[\\]\\\\-]{1,20}") {
@@ -259,6 +302,33 @@ mod tests {
             &format!("{label64}.com"),
         ] {
             assert!(check_domain(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fast_path_edges() {
+        let local64 = "a".repeat(64);
+        let local65 = "a".repeat(65);
+        assert_eq!(
+            plain_mailbox("Jo.Doe@Example.COM").as_deref(),
+            Some("Jo.Doe@example.com")
+        );
+        assert!(plain_mailbox(&format!("{local64}@a.bc")).is_some());
+        for refused in [
+            &format!("{local65}@a.bc"),
+            "",
+            "@a.bc",
+            ".a@b.cd",
+            "a.@b.cd",
+            "a..b@c.de",
+            "ab",
+            "ab@",
+            "a@b",
+            "a@b@c.de",
+            "\"a\"@b.cd",
+            "é@b.cd",
+        ] {
+            assert_eq!(plain_mailbox(refused), None, "{refused}");
         }
     }
 
