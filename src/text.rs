@@ -232,13 +232,12 @@ pub(crate) struct TextRule {
 /// sources the rules use (the `regex` crate's `\p{L}`, `unicode-normalization`'s data and
 /// [`ECMA_SPACE`]), so that non-ASCII text is judged with one table look-up per character.
 ///
-/// The table is stored as rows of [`Self::ROW`] code points, each distinct row once: most of
-/// the plane comes in long runs alike (CJK ideographs, Hangul syllables, private use), so the
-/// table is about 10 KiB instead of 64 KiB, and text in one script touches a few cache lines.
+/// One byte per code point (64 KiB). A table of distinct 32-code-point rows (about 10 KiB) was
+/// tried: it touches fewer cache lines, but its second look-up made the large input's parse
+/// about 3% slower in the interleaved bench.
 struct BmpTables {
-    /// For each run of `ROW` code points, its row in `rows`.
-    row_of: Vec<u16>,
-    rows: Vec<[u8; BmpTables::ROW]>,
+    /// [`Self::LETTER`], [`Self::NFC_SAFE`] and [`Self::SPACE`], indexed by code point.
+    flags: Vec<u8>,
 }
 
 impl BmpTables {
@@ -248,8 +247,6 @@ impl BmpTables {
     const NFC_SAFE: u8 = 2;
     /// A member of ECMA-262 `\s`.
     const SPACE: u8 = 4;
-    /// Code points per row.
-    const ROW: usize = 32;
 
     fn build() -> Self {
         let mut flags = vec![0u8; 0x10000];
@@ -276,25 +273,12 @@ impl BmpTables {
         for c in ECMA_SPACE {
             flags[*c as usize] |= Self::SPACE;
         }
-        let mut rows: Vec<[u8; Self::ROW]> = Vec::new();
-        let mut row_numbers = std::collections::HashMap::new();
-        let row_of = flags
-            .chunks_exact(Self::ROW)
-            .map(|chunk| {
-                let row: [u8; Self::ROW] = chunk.try_into().expect("a whole row");
-                *row_numbers.entry(row).or_insert_with(|| {
-                    rows.push(row);
-                    u16::try_from(rows.len() - 1).expect("at most 2048 rows")
-                })
-            })
-            .collect();
-        BmpTables { row_of, rows }
+        BmpTables { flags }
     }
 
     /// The flags of a BMP code point.
     fn of(&self, code: u32) -> u8 {
-        let row = self.row_of[(code as usize) / Self::ROW];
-        self.rows[usize::from(row)][(code as usize) % Self::ROW]
+        self.flags[code as usize]
     }
 
     /// Whether a BMP character with these `flags` is NFC on its own and composes with nothing
