@@ -36,6 +36,15 @@ impl<T> Patch<T> {
         }
     }
 
+    /// Sets the patch to `value` and returns it, to be filled in place.
+    pub(crate) fn insert_value(&mut self, value: T) -> &mut T {
+        *self = Patch::Value(value);
+        match self {
+            Patch::Value(v) => v,
+            _ => unreachable!("just set"),
+        }
+    }
+
     pub(crate) fn from_got(got: crate::de::Got<T>) -> Self {
         match got {
             crate::de::Got::Null => Patch::Null,

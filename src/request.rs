@@ -7,7 +7,7 @@ use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::contact::{ContactPatch, ContactShape};
+use crate::contact::{ContactInto, ContactPatch};
 use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, MemberNames, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
@@ -194,21 +194,24 @@ impl UpsertRequest {
                 None
             }
         };
+        // A refused path id is already reported, so the request is refused too: the stand-in
+        // never leaves the parser. The members are written in place, not returned up the walk.
+        let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
         let top = TopLevel {
             c: &mut c,
             path_id: &path_id,
-            id,
+            request: &mut request,
         };
         // Valid UTF-8 is checked once for the whole body, so the reader need not check each
         // string again; bytes that are not UTF-8 go through the byte reader, which says where.
-        let body = match simdutf8::basic::from_utf8(body) {
+        match simdutf8::basic::from_utf8(body) {
             Ok(text) => read_body(top, serde_json::Deserializer::from_str(text)),
             Err(_) => read_body(top, serde_json::Deserializer::from_slice(body)),
         }
         .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
         let violations = c.into_violations();
         if violations.is_empty() {
-            Ok(body)
+            Ok(request)
         } else {
             Err(RequestError::Invalid(ValidationError::new(violations)))
         }
@@ -318,69 +321,66 @@ impl Serialize for UpsertRequest {
 
 /// Reads the whole body: one JSON object and nothing after it.
 fn read_body<'de, R: serde_json::de::Read<'de>>(
-    top: TopLevel<'_, '_>,
+    top: TopLevel<'_, '_, '_>,
     mut deserializer: serde_json::Deserializer<R>,
-) -> Result<UpsertRequest, serde_json::Error> {
-    let body = top.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(body)
+) -> Result<(), serde_json::Error> {
+    top.deserialize(&mut deserializer)?;
+    deserializer.end()
 }
 
 /// The body's top level, which must be an object; anything else is malformed (400).
-struct TopLevel<'c, 'p> {
+struct TopLevel<'c, 'p, 'r> {
     c: &'c mut Collector,
     path_id: &'p str,
-    /// The checked path id; `None` when it broke its rule (already reported).
-    id: Option<CustomerId>,
+    /// Where the members go.
+    request: &'r mut UpsertRequest,
 }
 
 const NOT_AN_OBJECT: &str = "the request body must be a JSON object";
 
-impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
-    type Value = UpsertRequest;
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<UpsertRequest, D::Error> {
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_, '_> {
-    type Value = UpsertRequest;
+impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     // Every non-object answer says the same thing and never quotes the value.
-    fn visit_bool<E: serde_de::Error>(self, _: bool) -> Result<UpsertRequest, E> {
+    fn visit_bool<E: serde_de::Error>(self, _: bool) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_i64<E: serde_de::Error>(self, _: i64) -> Result<UpsertRequest, E> {
+    fn visit_i64<E: serde_de::Error>(self, _: i64) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_u64<E: serde_de::Error>(self, _: u64) -> Result<UpsertRequest, E> {
+    fn visit_u64<E: serde_de::Error>(self, _: u64) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_f64<E: serde_de::Error>(self, _: f64) -> Result<UpsertRequest, E> {
+    fn visit_f64<E: serde_de::Error>(self, _: f64) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_str<E: serde_de::Error>(self, _: &str) -> Result<UpsertRequest, E> {
+    fn visit_str<E: serde_de::Error>(self, _: &str) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_unit<E: serde_de::Error>(self) -> Result<UpsertRequest, E> {
+    fn visit_unit<E: serde_de::Error>(self) -> Result<(), E> {
         Err(E::custom(NOT_AN_OBJECT))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<UpsertRequest, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         Err(serde_de::Error::custom(NOT_AN_OBJECT))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UpsertRequest, A::Error> {
-        let TopLevel { c, path_id, id } = self;
-        // A refused path id is already reported, so the request is refused too: the stand-in
-        // never leaves the parser.
-        let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let TopLevel {
+            c,
+            path_id,
+            request,
+        } = self;
         de::known_members(c, map, &MEMBERS, |c, index, map| {
             match index {
                 0 => {
@@ -416,8 +416,14 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                         .value();
                 }
                 5 => {
-                    request.primary_address =
-                        Patch::from_got(c.member(map, "primaryAddress", ContactShape, true)?);
+                    // Read in place. When the object is refused the request is refused too,
+                    // so what is left in the patch then does not matter.
+                    let patch = request
+                        .primary_address
+                        .insert_value(ContactPatch::default());
+                    if let Got::Null = c.member(map, "primaryAddress", ContactInto(patch), true)? {
+                        request.primary_address = Patch::Null;
+                    }
                 }
                 6 => {
                     request.is_edd_required = c.member(map, "isEddRequired", Bool, false)?.value();
@@ -428,8 +434,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                 }
             }
             Ok(())
-        })?;
-        Ok(request)
+        })
     }
 }
 

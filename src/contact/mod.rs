@@ -222,13 +222,13 @@ macro_rules! contact_members {
             }
         }
 
-        impl<'de> Shape<'de> for ContactShape {
-            type Out = ContactPatch;
+        impl<'de> Shape<'de> for ContactInto<'_> {
+            type Out = ();
             const EXPECTED: &'static str = "an object";
 
-            fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<ContactPatch>, A::Error> {
+            fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<()>, A::Error> {
                 let mark = c.mark();
-                let mut patch = ContactPatch::default();
+                let patch = self.0;
                 // By position: the scalar members in the order listed, then the lists and the
                 // read-only hash.
                 static MEMBERS: de::MemberNames =
@@ -256,7 +256,7 @@ macro_rules! contact_members {
                     }
                     Ok(())
                 })?;
-                Ok(if c.clean_since(mark) { Got::Value(patch) } else { Got::Invalid })
+                Ok(if c.clean_since(mark) { Got::Value(()) } else { Got::Invalid })
             }
         }
     };
@@ -278,6 +278,27 @@ contact_members! {
 
 /// Reads a contact object into a [`ContactPatch`].
 pub(crate) struct ContactShape;
+
+/// Reads a contact object into the members of a [`ContactPatch`] in place (where the patch
+/// lives in a larger value, so that it is not moved up the walk).
+pub(crate) struct ContactInto<'p>(pub(crate) &'p mut ContactPatch);
+
+impl<'de> Shape<'de> for ContactShape {
+    type Out = ContactPatch;
+    const EXPECTED: &'static str = "an object";
+
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<ContactPatch>, A::Error> {
+        let mut patch = ContactPatch::default();
+        Ok(match ContactInto(&mut patch).on_map(c, map)? {
+            Got::Value(()) => Got::Value(patch),
+            _ => Got::Invalid,
+        })
+    }
+}
 
 impl Contact {
     /// An empty contact: every member unset.
