@@ -398,67 +398,24 @@ fn skip_unknown<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// The names of an object's members, fixed at compile time, with an index by length so that a
-/// name's position takes about one string comparison instead of a scan of the list.
-pub(crate) struct MemberNames {
-    names: &'static [&'static str],
-    /// Bit `i` of `by_length[n]` is set when `names[i]` is `n` bytes long (the last entry holds
-    /// every name of that length or more).
-    by_length: [u64; MemberNames::LENGTHS],
-}
-
-impl MemberNames {
-    const LENGTHS: usize = 32;
-
-    /// Indexes `names`: at most 64.
-    pub(crate) const fn new(names: &'static [&'static str]) -> Self {
-        assert!(names.len() <= 64, "at most 64 member names");
-        let mut by_length = [0u64; Self::LENGTHS];
-        let mut i = 0;
-        while i < names.len() {
-            let length = names[i].len();
-            let bucket = if length < Self::LENGTHS {
-                length
-            } else {
-                Self::LENGTHS - 1
-            };
-            by_length[bucket] |= 1 << i;
-            i += 1;
-        }
-        MemberNames { names, by_length }
-    }
-
-    /// The position of `key` in the list.
-    fn position(&self, key: &str) -> Option<usize> {
-        let mut candidates = self.by_length[key.len().min(Self::LENGTHS - 1)];
-        while candidates != 0 {
-            let index = candidates.trailing_zeros() as usize;
-            if self.names[index] == key {
-                return Some(index);
-            }
-            candidates &= candidates - 1;
-        }
-        None
-    }
-}
-
-/// Walks an object whose members the caller knows by their position in `names`: `on_member`
-/// gets that position. A repeated known name is found with one bit, so only unknown
+/// Walks an object whose members the caller knows by position (at most 64, given by
+/// `position`, which [`member_positions!`] writes): `on_member` gets that position. A repeated known name is found with one bit, so only unknown
 /// names are kept, to find their repeats; they are reported (unless ignored) and skipped.
-pub(crate) fn known_members<'de, A, F>(
+pub(crate) fn known_members<'de, A, P, F>(
     c: &mut Collector,
     mut map: A,
-    names: &'static MemberNames,
+    position: P,
     mut on_member: F,
 ) -> Result<(), A::Error>
 where
     A: MapAccess<'de>,
+    P: Fn(&str) -> Option<usize>,
     F: FnMut(&mut Collector, usize, &mut A) -> Result<(), A::Error>,
 {
     let mut seen_known = 0u64;
     let mut seen_unknown: Option<SeenKeys<'de>> = None;
     while let Some(key) = map.next_key_seed(KeySeed)? {
-        if let Some(index) = names.position(&key) {
+        if let Some(index) = position(&key) {
             let bit = 1u64 << index;
             if seen_known & bit != 0 {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
@@ -688,30 +645,18 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::MemberNames;
+    member_positions!(fn position = ["a", "b", "ab", "", "a_name_well_past_eight_bytes"]);
 
     #[test]
-    fn member_names_are_found_by_length_then_spelling() {
-        static NAMES: MemberNames = MemberNames::new(&[
-            "a",
-            "b",
-            "ab",
-            "",
-            "a_name_of_exactly_thirty_one_by",
-            "a_name_well_past_the_last_length_bucket",
-            "another_name_well_past_the_last_length_bucket",
-        ]);
-        for (index, name) in NAMES.names.iter().enumerate() {
-            assert_eq!(NAMES.position(name), Some(index), "{name}");
+    fn member_positions_are_found_by_spelling() {
+        for (index, name) in ["a", "b", "ab", "", "a_name_well_past_eight_bytes"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(position(name), Some(index), "{name}");
         }
-        for unknown in [
-            "c",
-            "ba",
-            "abc",
-            "a_name_well_past_the_last_length_buckeT",
-            "A",
-        ] {
-            assert_eq!(NAMES.position(unknown), None, "{unknown}");
+        for unknown in ["c", "ba", "abc", "A", "a_name_well_past_eight_byteS"] {
+            assert_eq!(position(unknown), None, "{unknown}");
         }
     }
 }

@@ -9,17 +9,18 @@ use serde::{Serialize, Serializer};
 
 use crate::contact::{ContactInto, ContactPatch};
 use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
-use crate::de::{self, Bool, Collector, Got, MemberNames, Raw, RawShape, Seed, Skip, Text};
+use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
 
-/// The members of a request body, by position: first those the request sets (in the order of
-/// the `match` in [`TopLevel::visit_map`]), then, from [`FIRST_READ_ONLY`] on, members of the
-/// resource that a client may send back: accepted and ignored, unchecked.
-static MEMBERS: MemberNames = MemberNames::new(&[
+member_positions!(
+    /// The members of a request body, by position: first those the request sets (in the order
+    /// of the `match` in [`TopLevel::visit_map`]), then, from [`FIRST_READ_ONLY`] on, members of
+    /// the resource that a client may send back: accepted and ignored, unchecked.
+    fn member_position = [
     "id",
     "websiteId",
     "paymentToken",
@@ -381,7 +382,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
             path_id,
             request,
         } = self;
-        de::known_members(c, map, &MEMBERS, |c, index, map| {
+        de::known_members(c, map, member_position, |c, index, map| {
             match index {
                 0 => {
                     let same = match map.next_value_seed(Seed::new(c, RawShape, true))? {

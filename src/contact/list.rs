@@ -5,7 +5,7 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::contact::{EmailAddress, Label, PhoneNumber};
-use crate::de::{self, Bool, Collector, Got, MemberNames, ParseText, Shape, Text};
+use crate::de::{self, Bool, Collector, Got, ParseText, Shape, Text};
 use crate::error::{ValidationError, ViolationKind};
 
 /// One item of an email or phone list: a label, a value and whether it is the primary one.
@@ -179,8 +179,8 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
         let (mut label, mut value, mut primary) = (None, None, Some(false));
         let (mut has_label, mut has_value) = (false, false);
         // Items are the most numerous objects of a body: their members are found by position.
-        static MEMBERS: MemberNames = MemberNames::new(&["label", "value", "primary"]);
-        de::known_members(c, map, &MEMBERS, |c, index, map| {
+        member_positions!(fn position = ["label", "value", "primary"]);
+        de::known_members(c, map, position, |c, index, map| {
             match index {
                 0 => {
                     has_label = true;

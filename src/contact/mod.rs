@@ -231,9 +231,8 @@ macro_rules! contact_members {
                 let patch = self.0;
                 // By position: the scalar members in the order listed, then the lists and the
                 // read-only hash.
-                static MEMBERS: de::MemberNames =
-                    de::MemberNames::new(&[$( $json, )* "phoneNumbers", "emails", "hash"]);
-                de::known_members(c, map, &MEMBERS, |c, index, map| {
+                member_positions!(fn position = [$( $json, )* "phoneNumbers", "emails", "hash"]);
+                de::known_members(c, map, position, |c, index, map| {
                     let mut position = 0;
                     $(
                         if index == position {
