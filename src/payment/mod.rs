@@ -10,10 +10,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use method::PaymentMethod;
 pub use token::PaymentToken;
 
-use crate::de::{self, Collector, Got, ParseText, Raw, RawShape, Seed, Shape, Skip};
+use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
-use crate::text::nfc;
+use crate::text::{nfc, nfc_owned};
 
 /// A payment instrument whose method the vault holds: `payment-card`, `ach`, or `paypal` with an
 /// id. The id is required.
@@ -366,11 +366,16 @@ impl<'de> Shape<'de> for InstrumentShape {
         if !c.clean_since(mark) {
             return Ok(Got::Invalid);
         }
+        // The text read is moved into the value, not copied again.
         let instrument = match family {
-            Family::Cash => PaymentInstrument::cash(member.text.as_deref()),
-            Family::Check => PaymentInstrument::check(member.text.as_deref()),
+            Family::Cash => PaymentInstrument::Cash(CashInstrument {
+                received_by: member.text.map(nfc_owned),
+            }),
+            Family::Check => PaymentInstrument::Check(CheckInstrument {
+                reference: member.text.map(nfc_owned),
+            }),
             _ => {
-                let id = match member.text.as_deref().map(PaymentInstrumentId::parse_text) {
+                let id = match member.text.map(PaymentInstrumentId::try_from) {
                     None => None,
                     Some(Ok(id)) => Some(id),
                     Some(Err(error)) => {
