@@ -62,9 +62,10 @@ def main():
     checks.append(("invalid: at least 3x faster than jsonschema's iter_errors",
                    times["invalid"]["jsonschema"] / invalid >= 3,
                    f"{times['invalid']['jsonschema'] / invalid:.2f}x"))
-    upsert = times["typical"]["upsert"]
+    # Compared with the typical parse of its own interleaved group.
+    upsert, parse = times["typical"]["upsert"], times["typical"]["crate"]
     checks.append(("apply_upsert + rendering no more than parsing the request",
-                   upsert <= typical, f"{us(upsert)} vs {us(typical)}"))
+                   upsert <= parse, f"{us(upsert)} vs {us(parse)}"))
 
     print(f"Measured {date.today().isoformat()} on {machine()} with "
           f"`python3 benches/ratios.py` (medians of one interleaved run).\n")

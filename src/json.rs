@@ -8,6 +8,44 @@
 
 use serde::Serialize;
 
+/// The bytes a JSON string cannot hold as they are: controls, `"` and `\\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// Whether any byte needs an escape, eight bytes at a time: a byte below 0x20 and a byte equal
+/// to `"` or `\\` are found with the word tricks of "Bit Twiddling Hacks" (`hasless`,
+/// `haszero`), exact as a yes/no answer. No early exit: the usual string needs no escape and is
+/// read to its end anyway.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        let (quote, backslash) = (x ^ QUOTES, x ^ BACKSLASHES);
+        found |= (x.wrapping_sub(ONES * 0x20) & !x)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash);
+    }
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(false, |any, &b| any | NEEDS_ESCAPE[usize::from(b)]);
+    found & HIGH != 0 || tail
+}
+
 pub(crate) struct JsonOut {
     buf: Vec<u8>,
 }
@@ -26,14 +64,52 @@ impl JsonOut {
 
     /// A JSON string.
     pub(crate) fn string(&mut self, value: &str) {
-        let plain = value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-        if plain {
+        if !needs_escape(value.as_bytes()) {
+            self.buf.reserve(value.len() + 2);
             self.buf.push(b'"');
             self.buf.extend_from_slice(value.as_bytes());
             self.buf.push(b'"');
         } else {
             self.serde(value);
         }
+    }
+
+    /// A JSON value, as serde_json writes it, with strings through [`Self::string`].
+    pub(crate) fn value(&mut self, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => self.string(text),
+            Value::Array(items) => {
+                self.raw(b"[");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.raw(b",");
+                    }
+                    self.value(item);
+                }
+                self.raw(b"]");
+            }
+            Value::Object(members) => self.object(members.iter().map(|(k, v)| (k.as_str(), v))),
+            // null, booleans and numbers: serde_json's own digits.
+            scalar => self.serde(scalar),
+        }
+    }
+
+    /// A JSON object of these members, in this order.
+    pub(crate) fn object<'v>(
+        &mut self,
+        members: impl Iterator<Item = (&'v str, &'v serde_json::Value)>,
+    ) {
+        self.raw(b"{");
+        for (i, (name, value)) in members.enumerate() {
+            if i > 0 {
+                self.raw(b",");
+            }
+            self.string(name);
+            self.raw(b":");
+            self.value(value);
+        }
+        self.raw(b"}");
     }
 
     pub(crate) fn bool(&mut self, value: bool) {
@@ -71,5 +147,60 @@ impl<T: WriteJson> WriteJson for Option<T> {
 impl<T: WriteJson + ?Sized> WriteJson for &T {
     fn write_json(&self, out: &mut JsonOut) {
         (**self).write_json(out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{JsonOut, NEEDS_ESCAPE, needs_escape};
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Eight bytes at a time finds what one byte at a time finds, at every offset.
+        #[test]
+        fn words_find_what_bytes_find(
+            bytes in proptest::prop_oneof![
+                proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+                // The neighbours of every byte that needs an escape, and none of those bytes.
+                proptest::collection::vec(
+                    proptest::sample::select(vec![0x20u8, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff]),
+                    0..40,
+                ),
+                // The same with one byte that does.
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![0x20u8, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff]),
+                        1..40,
+                    ),
+                    proptest::sample::select(vec![0x00u8, 0x1f, 0x22, 0x5c]),
+                    proptest::num::usize::ANY,
+                )
+                    .prop_map(|(mut bytes, escape, at)| {
+                        let at = at % bytes.len();
+                        bytes[at] = escape;
+                        bytes
+                    }),
+            ]
+        ) {
+            for start in 0..bytes.len().min(8) {
+                let slice = &bytes[start..];
+                let expected = slice.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]);
+                proptest::prop_assert_eq!(needs_escape(slice), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        let value = serde_json::json!({
+            "plain": "text é 東",
+            "escapes": "quote \" backslash \\ tab \t nul \u{0} unit \u{1f} del \u{7f}",
+            "numbers": [0, -1, 18446744073709551615u64, 1.5, -2.5e-8, 1e300],
+            "nested": {"b": [null, true, false, {}, []], "a": {"z": "\n"}},
+            "": ""
+        });
+        let mut out = JsonOut::with_capacity(0);
+        out.value(&value);
+        assert_eq!(out.into_string(), serde_json::to_string(&value).unwrap());
     }
 }

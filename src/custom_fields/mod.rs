@@ -143,6 +143,12 @@ impl Serialize for CustomFields {
     }
 }
 
+impl crate::json::WriteJson for CustomFields {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.object(self.0.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+}
+
 /// Reads the resource form; a `null` member means the field is not set.
 impl<'de> Deserialize<'de> for CustomFields {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -166,6 +166,16 @@ pub(crate) fn write_links(links: &[Link], out: &mut crate::json::JsonOut) {
 /// or `?` left raw would point the link somewhere else.
 pub(crate) fn push_path_segment(url: &mut String, segment: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+    // The usual id is unreserved throughout and goes in at once.
+    if segment
+        .bytes()
+        .fold(true, |all, byte| all & unreserved(byte))
+    {
+        url.push_str(segment);
+        return;
+    }
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             url.push(char::from(byte));
@@ -202,6 +212,10 @@ mod tests {
         let mut url = String::new();
         push_path_segment(&mut url, "web 1/é?#%~._-Az9");
         assert_eq!(url, "web%201%2F%C3%A9%3F%23%25~._-Az9");
+        // Unreserved throughout: copied as it is.
+        let mut url = String::from("/");
+        push_path_segment(&mut url, "web_0YV7~.-z");
+        assert_eq!(url, "/web_0YV7~.-z");
     }
 
     #[test]

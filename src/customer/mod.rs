@@ -212,13 +212,13 @@ impl Customer {
         out.raw(b",\"websiteId\":");
         self.website_id.write_json(&mut out);
         out.raw(b",\"defaultPaymentInstrument\":");
-        out.serde(&self.default_payment_instrument);
+        self.default_payment_instrument.write_json(&mut out);
         out.raw(b",\"createdTime\":");
         self.created_time.write_json(&mut out);
         out.raw(b",\"updatedTime\":");
         self.updated_time.write_json(&mut out);
         out.raw(b",\"customFields\":");
-        out.serde(&self.custom_fields);
+        self.custom_fields.write_json(&mut out);
         out.raw(b",\"primaryAddress\":");
         match &self.primary_address {
             Some(contact) => contact.write_json(&mut out),

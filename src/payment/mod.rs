@@ -238,6 +238,30 @@ impl Serialize for PaymentInstrument {
     }
 }
 
+impl crate::json::WriteJson for PaymentInstrument {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"{\"method\":");
+        out.string(self.method().as_str());
+        let (name, value): (&[u8], Option<&str>) = match self {
+            PaymentInstrument::Cash(CashInstrument { received_by }) => {
+                (b",\"receivedBy\":", received_by.as_deref())
+            }
+            PaymentInstrument::Check(CheckInstrument { reference }) => {
+                (b",\"reference\":", reference.as_deref())
+            }
+            _ => (
+                b",\"paymentInstrumentId\":",
+                self.payment_instrument_id().map(|id| id.as_str()),
+            ),
+        };
+        if let Some(value) = value {
+            out.raw(name);
+            out.string(value);
+        }
+        out.raw(b"}");
+    }
+}
+
 impl<'de> Deserialize<'de> for PaymentInstrument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, InstrumentShape)
