@@ -398,9 +398,10 @@ fn skip_unknown<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Walks an object whose members the caller knows by position (at most 64, given by
-/// `position`, which [`member_positions!`] writes): `on_member` gets that position. A repeated known name is found with one bit, so only unknown
-/// names are kept, to find their repeats; they are reported (unless ignored) and skipped.
+/// Walks an object whose members the caller knows by position (at most 64, as `position` gives
+/// them; `member_positions!` writes it): `on_member` gets that position. A repeated known name
+/// is found with one bit, so only unknown names are kept, to find their repeats; they are
+/// reported (unless ignored) and skipped.
 pub(crate) fn known_members<'de, A, P, F>(
     c: &mut Collector,
     mut map: A,

@@ -282,8 +282,7 @@ impl BmpTables {
     }
 
     /// Whether a BMP character with these `flags` is NFC on its own and composes with nothing
-    /// before it (every character below U+0300 is: a text of them alone holds no combining
-    /// mark).
+    /// before it, so that a text of such characters is NFC.
     fn certainly_nfc(flags: u8) -> bool {
         flags & Self::NFC_SAFE != 0
     }
