@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-/// The bytes a JSON string cannot hold as they are: controls, `"` and `\\`.
+/// The bytes a JSON string cannot hold as they are: controls, `"` and `\`.
 static NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -22,7 +22,7 @@ static NEEDS_ESCAPE: [bool; 256] = {
 };
 
 /// Whether any byte needs an escape, eight bytes at a time: a byte below 0x20 and a byte equal
-/// to `"` or `\\` are found with the word tricks of "Bit Twiddling Hacks" (`hasless`,
+/// to `"` or `\` are found with the word tricks of "Bit Twiddling Hacks" (`hasless`,
 /// `haszero`), exact as a yes/no answer. No early exit: the usual string needs no escape and is
 /// read to its end anyway.
 fn needs_escape(bytes: &[u8]) -> bool {

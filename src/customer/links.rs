@@ -177,7 +177,7 @@ pub(crate) fn push_path_segment(url: &mut String, segment: &str) {
         return;
     }
     for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if unreserved(byte) {
             url.push(char::from(byte));
         } else {
             url.push('%');
