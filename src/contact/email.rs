@@ -118,38 +118,27 @@ fn ascii_mailbox(text: &str) -> Result<String, &'static str> {
         return Err("the local part must be a dot-atom or a quoted string");
     }
     check_domain(domain.as_bytes())?;
-    let mut canonical = String::with_capacity(text.len());
-    canonical.push_str(text);
-    canonical[local.len() + 1..].make_ascii_lowercase();
-    Ok(canonical)
+    Ok(canonical(text, at))
 }
 
-/// The usual address, in one pass and without a reason for refusing: a dot-atom local part and
-/// a valid domain give the canonical form (as [`ascii_mailbox`] gives it); anything else, valid
-/// or not (a quoted local part, any error), gives `None` and goes to the full check.
-fn plain_mailbox(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut after_dot = true;
-    let mut at = 0;
-    for &b in bytes {
-        match b {
-            b'@' => break,
-            b'.' if after_dot => return None,
-            b'.' => after_dot = true,
-            _ if ATEXT[usize::from(b)] => after_dot = false,
-            _ => return None,
-        }
-        at += 1;
-    }
-    // Empty, ending with a dot, too long, or without an `@`.
-    if after_dot || at > LOCAL_PART_MAX || at == text.len() {
-        return None;
-    }
-    check_domain(&bytes[at + 1..]).ok()?;
+/// A valid address with its `@` at byte `at`: the local part as written, the domain lowercased.
+fn canonical(text: &str, at: usize) -> String {
     let mut canonical = String::with_capacity(text.len());
     canonical.push_str(text);
     canonical[at + 1..].make_ascii_lowercase();
-    Some(canonical)
+    canonical
+}
+
+/// The usual address, checked without a reason for refusing: a dot-atom local part (which holds
+/// no `@`, so the first `@` ends it) and a valid domain give the canonical form, as
+/// [`ascii_mailbox`] gives it; anything else, valid or not (a quoted local part, any error),
+/// gives `None` and goes to the full check.
+fn plain_mailbox(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let at = bytes.iter().position(|&b| b == b'@')?;
+    let valid =
+        at <= LOCAL_PART_MAX && is_dot_atom(&bytes[..at]) && check_domain(&bytes[at + 1..]).is_ok();
+    valid.then(|| canonical(text, at))
 }
 
 /// RFC 5321 `atext`, indexed by byte.

@@ -233,15 +233,16 @@ macro_rules! contact_members {
                 // read-only hash.
                 member_positions!(fn position = [$( $json, )* "phoneNumbers", "emails", "hash"]);
                 de::known_members(c, map, position, |c, index, map| {
-                    let mut position = 0;
+                    // The scalar members first, each at the next position.
+                    let mut next = 0;
                     $(
-                        if index == position {
+                        if index == next {
                             patch.$field = Patch::from_got(c.member(map, $json, Text::<$ty>::new(), true)?);
                             return Ok(());
                         }
-                        position += 1;
+                        next += 1;
                     )*
-                    match index - position {
+                    match index - next {
                         0 => {
                             patch.phone_numbers = c.member(map, "phoneNumbers", list::ListShape::new(), false)?.value();
                         }
