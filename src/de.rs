@@ -433,10 +433,36 @@ where
     Ok(())
 }
 
+/// Reads every item of an array with `shape`, handing `on_item` each item's index and what
+/// reading it gave (anything but a value is already reported).
+pub(crate) fn each_item<'de, A, S, F>(
+    c: &mut Collector,
+    mut seq: A,
+    shape: S,
+    mut on_item: F,
+) -> Result<(), A::Error>
+where
+    A: SeqAccess<'de>,
+    S: Shape<'de> + Clone,
+    F: FnMut(usize, Got<S::Out>),
+{
+    let mut index = 0;
+    loop {
+        c.enter(index);
+        let item = seq.next_element_seed(Seed::new(c, shape.clone(), false))?;
+        c.leave();
+        match item {
+            Some(got) => on_item(index, got),
+            None => return Ok(()),
+        }
+        index += 1;
+    }
+}
+
 /// The valid items of an array, and whether every item was valid (the others are reported).
 pub(crate) fn valid_items<'de, A, S>(
     c: &mut Collector,
-    mut seq: A,
+    seq: A,
     shape: S,
 ) -> Result<(Vec<S::Out>, bool), A::Error>
 where
@@ -445,18 +471,30 @@ where
 {
     let mut valid = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
     let mut all_valid = true;
-    let mut index = 0;
-    loop {
-        c.enter(index);
-        let item = seq.next_element_seed(Seed::new(c, shape.clone(), false))?;
-        c.leave();
-        match item {
-            Some(Got::Value(value)) => valid.push(value),
-            Some(_) => all_valid = false,
-            None => return Ok((valid, all_valid)),
-        }
-        index += 1;
-    }
+    each_item(c, seq, shape, |_, got| match got {
+        Got::Value(value) => valid.push(value),
+        _ => all_valid = false,
+    })?;
+    Ok((valid, all_valid))
+}
+
+/// The valid items of an array with their indices, and whether every item was valid.
+pub(crate) fn indexed_items<'de, A, S>(
+    c: &mut Collector,
+    seq: A,
+    shape: S,
+) -> Result<(Vec<(usize, S::Out)>, bool), A::Error>
+where
+    A: SeqAccess<'de>,
+    S: Shape<'de> + Clone,
+{
+    let mut valid = Vec::new();
+    let mut all_valid = true;
+    each_item(c, seq, shape, |index, got| match got {
+        Got::Value(value) => valid.push((index, value)),
+        _ => all_valid = false,
+    })?;
+    Ok((valid, all_valid))
 }
 
 fn skip_map<'de, A: MapAccess<'de>>(c: &mut Collector, map: A) -> Result<(), A::Error> {
@@ -619,6 +657,45 @@ impl<'de> Shape<'de> for Json {
 /// `Json` never reports, so anything but a value is `null`.
 pub(crate) fn json_or_null(got: Got<serde_json::Value>) -> serde_json::Value {
     got.value().unwrap_or(serde_json::Value::Null)
+}
+
+/// Reads a whole JSON document from bytes with `shape`: bytes that are not one JSON value (or
+/// that repeat a member name) are malformed, and every violation is collected.
+pub(crate) fn parse_document<'de, S: Shape<'de>>(
+    bytes: &'de [u8],
+    shape: S,
+) -> Result<S::Out, crate::request::RequestError> {
+    use crate::request::{MalformedBody, RequestError};
+    let mut c = Collector::new(false);
+    // The UTF-8 is checked once for the whole document, so strings need no second check;
+    // bytes that are not UTF-8 go through the byte reader, which says where.
+    let got = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => read_whole(&mut c, shape, serde_json::Deserializer::from_str(text)),
+        Err(_) => read_whole(&mut c, shape, serde_json::Deserializer::from_slice(bytes)),
+    }
+    .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
+    match got {
+        Got::Value(value) if c.violations.is_empty() => Ok(value),
+        _ => {
+            if c.violations.is_empty() {
+                c.report(ViolationKind::Type {
+                    expected: S::EXPECTED,
+                    nullable: false,
+                });
+            }
+            Err(RequestError::Invalid(ValidationError::new(c.violations)))
+        }
+    }
+}
+
+fn read_whole<'de, R: serde_json::de::Read<'de>, S: Shape<'de>>(
+    c: &mut Collector,
+    shape: S,
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<Got<S::Out>, serde_json::Error> {
+    let got = Seed::new(c, shape, false).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(got)
 }
 
 /// Reads a whole value with `shape` through any deserializer, for `Deserialize` impls: every

@@ -83,7 +83,7 @@ pub struct MalformedBody {
 }
 
 impl MalformedBody {
-    fn from_json(error: &serde_json::Error) -> Self {
+    pub(crate) fn from_json(error: &serde_json::Error) -> Self {
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();

@@ -59,7 +59,10 @@ impl<V: AsRef<str>> Serialize for ListItem<V> {
 
 impl<'de, V: ParseText> Deserialize<'de> for ListItem<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        de::deserialize_shape(deserializer, ItemShape::<V>::new())
+        // Without a violation the item was built; `None` cannot come back here.
+        de::deserialize_shape(deserializer, ItemShape::<V>::new())?
+            .item
+            .ok_or_else(|| serde::de::Error::custom("invalid list item"))
     }
 }
 
@@ -150,6 +153,14 @@ pub(crate) fn write_list<V: AsRef<str>>(list: &PrimaryList<V>, out: &mut crate::
     out.raw(b"]");
 }
 
+/// What reading one list item gave: the item when it is valid, and whether it says
+/// `"primary": true` whatever else is wrong with it, so that two primaries are reported together
+/// with an item's own errors.
+pub(crate) struct ItemRead<V> {
+    item: Option<ListItem<V>>,
+    primary: bool,
+}
+
 /// Reads one list item: `label` and `value` required and non-null, `primary` an optional
 /// non-null boolean.
 pub(crate) struct ItemShape<V>(std::marker::PhantomData<fn() -> V>);
@@ -167,7 +178,7 @@ impl<V> Clone for ItemShape<V> {
 }
 
 impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
-    type Out = ListItem<V>;
+    type Out = ItemRead<V>;
     const EXPECTED: &'static str = "an object";
 
     fn on_map<A: MapAccess<'de>>(
@@ -200,16 +211,22 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
         if !has_value {
             c.report_at("value", ViolationKind::Required);
         }
-        match (label, value, primary) {
+        let says_primary = primary == Some(true);
+        let item = match (label, value, primary) {
             (Some(label), Some(value), Some(primary)) if c.clean_since(mark) => {
-                Ok(Got::Value(ListItem::new(label, value, primary)))
+                Some(ListItem::new(label, value, primary))
             }
-            _ => Ok(Got::Invalid),
-        }
+            _ => None,
+        };
+        Ok(Got::Value(ItemRead {
+            item,
+            primary: says_primary,
+        }))
     }
 }
 
-/// Reads a whole list; two primaries are one violation on the list itself.
+/// Reads a whole list; two primaries are one violation on the list itself, counted over every
+/// item that says `"primary": true`, valid or not.
 pub(crate) struct ListShape<V>(std::marker::PhantomData<fn() -> V>);
 
 impl<V> ListShape<V> {
@@ -227,14 +244,26 @@ impl<'de, V: ParseText> Shape<'de> for ListShape<V> {
         c: &mut Collector,
         seq: A,
     ) -> Result<Got<Self::Out>, A::Error> {
-        let (items, valid) = de::valid_items(c, seq, ItemShape::<V>::new())?;
-        match PrimaryList::new(items) {
-            Ok(list) if valid => Ok(Got::Value(list)),
-            Ok(_) => Ok(Got::Invalid),
-            Err(error) => {
-                c.absorb(error);
-                Ok(Got::Invalid)
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let (mut all_valid, mut primaries) = (true, 0);
+        de::each_item(c, seq, ItemShape::<V>::new(), |_, got| match got {
+            Got::Value(read) => {
+                primaries += usize::from(read.primary);
+                match read.item {
+                    Some(item) => items.push(item),
+                    None => all_valid = false,
+                }
             }
+            _ => all_valid = false,
+        })?;
+        if primaries > 1 {
+            c.report(ViolationKind::MultiplePrimary { count: primaries });
+            return Ok(Got::Invalid);
         }
+        Ok(if all_valid {
+            Got::Value(PrimaryList(items))
+        } else {
+            Got::Invalid
+        })
     }
 }

@@ -3,7 +3,7 @@
 //! the upsert, each value a request sets is checked against its field's definition, and a name
 //! with no definition is refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer};
@@ -115,8 +115,16 @@ impl fmt::Display for CustomFieldType {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomFieldDefinition {
     field_type: CustomFieldType,
-    allowed_values: Option<Vec<String>>,
+    allowed_values: Option<AllowedValues>,
     max_length: Option<usize>,
+}
+
+/// The allowed values in the order given, and as a set: an array value of 1,000 items is
+/// checked against 10,000 allowed values with one look-up per item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AllowedValues {
+    listed: Vec<String>,
+    set: HashSet<String>,
 }
 
 fn definition_error(member: &'static str, reason: String) -> ValidationError {
@@ -152,7 +160,9 @@ impl CustomFieldDefinition {
             ));
         }
         // Values are compared with NFC text, so the allowed ones are kept in NFC too.
-        self.allowed_values = Some(values.into_iter().map(nfc_owned).collect());
+        let listed: Vec<String> = values.into_iter().map(nfc_owned).collect();
+        let set = listed.iter().cloned().collect();
+        self.allowed_values = Some(AllowedValues { listed, set });
         Ok(self)
     }
 
@@ -162,17 +172,21 @@ impl CustomFieldDefinition {
     /// `custom_field` at `additionalSchema.maxLength` for another type, or for a length of 0 or
     /// more than 4000.
     pub fn with_max_length(mut self, max: usize) -> Result<Self, ValidationError> {
+        let mut violations = Vec::new();
         if self.field_type != CustomFieldType::String {
-            return Err(definition_error(
+            violations.extend(definition_error(
                 "maxLength",
                 format!("is only for string, not {}", self.field_type),
             ));
         }
         if !(1..=STRING_MAX_LIMIT).contains(&max) {
-            return Err(definition_error(
+            violations.extend(definition_error(
                 "maxLength",
                 format!("must be from 1 to {STRING_MAX_LIMIT}, got {max}"),
             ));
+        }
+        if !violations.is_empty() {
+            return Err(ValidationError::new(violations));
         }
         self.max_length = Some(max);
         Ok(self)
@@ -185,7 +199,9 @@ impl CustomFieldDefinition {
 
     /// The allowed values, if restricted.
     pub fn allowed_values(&self) -> Option<&[String]> {
-        self.allowed_values.as_deref()
+        self.allowed_values
+            .as_ref()
+            .map(|allowed| &allowed.listed[..])
     }
 
     /// The longest `string` value: `maxLength`, else 255. `None` for other types.
@@ -231,7 +247,8 @@ impl CustomFieldDefinition {
                         FieldPath::root(),
                         format!("must be at most {max} characters, got {length}"),
                     );
-                } else if !self.allows(text) {
+                }
+                if !self.allows(text) {
                     report(FieldPath::root(), self.not_allowed());
                 }
             }
@@ -247,17 +264,19 @@ impl CustomFieldDefinition {
                 }
                 for (index, item) in items.iter().enumerate() {
                     let at = FieldPath::root().join(index);
-                    match item {
-                        Value::String(text) if code_points(text) > ARRAY_ITEM_MAX => report(
-                            at,
-                            format!(
-                                "must be at most {ARRAY_ITEM_MAX} characters, got {}",
-                                code_points(text)
-                            ),
-                        ),
-                        Value::String(text) if !self.allows(text) => report(at, self.not_allowed()),
-                        Value::String(_) => {}
-                        _ => report(at, "must be a string".to_owned()),
+                    let Value::String(text) = item else {
+                        report(at, "must be a string".to_owned());
+                        continue;
+                    };
+                    let length = code_points(text);
+                    if length > ARRAY_ITEM_MAX {
+                        report(
+                            at.clone(),
+                            format!("must be at most {ARRAY_ITEM_MAX} characters, got {length}"),
+                        );
+                    }
+                    if !self.allows(text) {
+                        report(at, self.not_allowed());
                     }
                 }
             }
@@ -299,11 +318,14 @@ impl CustomFieldDefinition {
     fn allows(&self, text: &str) -> bool {
         self.allowed_values
             .as_ref()
-            .is_none_or(|allowed| allowed.iter().any(|a| a == text))
+            .is_none_or(|allowed| allowed.set.contains(text))
     }
 
     fn not_allowed(&self) -> String {
-        let count = self.allowed_values.as_ref().map_or(0, Vec::len);
+        let count = self
+            .allowed_values
+            .as_ref()
+            .map_or(0, |allowed| allowed.listed.len());
         match count {
             1 => "must be the one allowed value".to_owned(),
             n => format!("must be one of the {n} allowed values"),
@@ -361,15 +383,31 @@ impl CustomFieldDefinitions {
 
     /// The definition of `name`, if any.
     pub fn get(&self, name: &str) -> Option<&CustomFieldDefinition> {
-        self.0
-            .iter()
-            .find(|(key, _)| key.as_str() == name)
-            .map(|(_, definition)| definition)
+        self.0.get(name)
     }
 
     /// The definitions, ordered by name.
     pub fn iter(&self) -> impl Iterator<Item = (&CustomFieldName, &CustomFieldDefinition)> {
         self.0.iter()
+    }
+
+    /// Reads definitions from JSON bytes, strictly: a repeated member name or bytes that are not
+    /// JSON are malformed, so two readers can never keep different copies of one definition.
+    ///
+    /// ```
+    /// use rebilly_customer::{CustomFieldDefinitions, RequestError};
+    /// let ok = CustomFieldDefinitions::parse(br#"{"tier": {"type": "string"}}"#).unwrap();
+    /// assert!(ok.get("tier").is_some());
+    /// let twice = br#"{"tier": {"type": "string"}, "tier": {"type": "integer"}}"#;
+    /// assert!(matches!(CustomFieldDefinitions::parse(twice), Err(RequestError::Malformed(_))));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RequestError::Malformed`] for bytes that are not one JSON value; otherwise
+    /// [`RequestError::Invalid`] with every broken rule and its path in the document.
+    pub fn parse(bytes: &[u8]) -> Result<Self, crate::request::RequestError> {
+        let document = crate::de::parse_document(bytes, crate::de::Json)?;
+        Ok(Self::from_json(&document)?)
     }
 
     /// Reads definitions from a JSON array (items with `name`) or object (name to definition).
@@ -436,6 +474,8 @@ impl CustomFieldDefinitions {
     }
 }
 
+/// Reads one definition, reporting every broken rule: a bad `type` does not hide a bad
+/// `additionalSchema`, nor `allowedValues` a bad `maxLength`.
 fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, ValidationError> {
     let Value::Object(members) = body else {
         return Err(ValidationError::single(ViolationKind::Type {
@@ -443,67 +483,97 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
             nullable: false,
         }));
     };
-    let at = |member: &'static str, kind| -> ValidationError {
-        Violation::new(FieldPath::root().join(member), kind).into()
-    };
+    let mut violations = Vec::new();
     let field_type = match members.get("type") {
-        None => return Err(at("type", ViolationKind::Required)),
-        Some(Value::String(text)) => CustomFieldType::parse(text).ok_or_else(|| {
-            at(
-                "type",
-                ViolationKind::Pattern {
-                    allowed: "array, boolean, date, datetime, integer, number, string or monetary",
-                },
-            )
-        })?,
+        None => {
+            violations.push(Violation::new(
+                FieldPath::root().join("type"),
+                ViolationKind::Required,
+            ));
+            None
+        }
+        Some(Value::String(text)) => {
+            let field_type = CustomFieldType::parse(text);
+            if field_type.is_none() {
+                violations.push(Violation::new(
+                    FieldPath::root().join("type"),
+                    ViolationKind::Pattern {
+                        allowed: "array, boolean, date, datetime, integer, number, string or monetary",
+                    },
+                ));
+            }
+            field_type
+        }
         Some(_) => {
-            return Err(at(
-                "type",
+            violations.push(Violation::new(
+                FieldPath::root().join("type"),
                 ViolationKind::Type {
                     expected: "a string",
                     nullable: false,
                 },
             ));
+            None
         }
     };
-    let mut definition = CustomFieldDefinition::new(field_type);
-    let Some(extra) = members.get("additionalSchema") else {
-        return Ok(definition);
-    };
-    let Value::Object(extra) = extra else {
-        return Err(at(
-            "additionalSchema",
+    let (mut allowed_values, mut max_length) = (None, None);
+    match members.get("additionalSchema") {
+        None => {}
+        Some(Value::Object(extra)) => {
+            if let Some(values) = extra.get("allowedValues") {
+                let strings = values.as_array().and_then(|items| {
+                    items
+                        .iter()
+                        .map(|item| item.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                });
+                match strings {
+                    Some(strings) => allowed_values = Some(strings),
+                    None => violations.extend(definition_error(
+                        "allowedValues",
+                        "must be an array of strings".to_owned(),
+                    )),
+                }
+            }
+            if let Some(max) = extra.get("maxLength") {
+                // The range is judged here, so it is reported even when the type is not known.
+                match max.as_u64().and_then(|m| usize::try_from(m).ok()) {
+                    Some(max) if (1..=STRING_MAX_LIMIT).contains(&max) => max_length = Some(max),
+                    _ => violations.extend(definition_error(
+                        "maxLength",
+                        format!("must be an integer from 1 to {STRING_MAX_LIMIT}"),
+                    )),
+                }
+            }
+        }
+        Some(_) => violations.push(Violation::new(
+            FieldPath::root().join("additionalSchema"),
             ViolationKind::Type {
                 expected: "an object",
                 nullable: false,
             },
-        ));
-    };
-    if let Some(values) = extra.get("allowedValues") {
-        let strings = values.as_array().and_then(|items| {
-            items
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-        });
-        let Some(strings) = strings else {
-            return Err(definition_error(
-                "allowedValues",
-                "must be an array of strings".to_owned(),
-            ));
-        };
-        definition = definition.with_allowed_values(strings)?;
+        )),
     }
-    if let Some(max) = extra.get("maxLength") {
-        let Some(max) = max.as_u64().and_then(|m| usize::try_from(m).ok()) else {
-            return Err(definition_error(
-                "maxLength",
-                format!("must be an integer from 1 to {STRING_MAX_LIMIT}"),
-            ));
-        };
-        definition = definition.with_max_length(max)?;
+    // The type decides which constraints may be set; without a type they cannot be judged.
+    let definition = field_type.map(|field_type| {
+        let mut definition = CustomFieldDefinition::new(field_type);
+        if let Some(values) = allowed_values {
+            match definition.clone().with_allowed_values(values) {
+                Ok(with) => definition = with,
+                Err(error) => violations.extend(error),
+            }
+        }
+        if let Some(max) = max_length {
+            match definition.clone().with_max_length(max) {
+                Ok(with) => definition = with,
+                Err(error) => violations.extend(error),
+            }
+        }
+        definition
+    });
+    match definition {
+        Some(definition) if violations.is_empty() => Ok(definition),
+        _ => Err(ValidationError::new(violations)),
     }
-    Ok(definition)
 }
 
 impl<'de> Deserialize<'de> for CustomFieldDefinitions {

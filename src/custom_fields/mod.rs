@@ -3,13 +3,15 @@
 
 mod definitions;
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
-use serde::de::MapAccess;
+use serde::de::{MapAccess, SeqAccess};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::de::{self, Collector, Got, Json, Seed, Shape};
+use crate::de::{self, Collector, Got, Json, Seed, Shape, Skip};
 use crate::text::{CUSTOM_FIELD_NAME_CLASS, TextRule};
 
 pub use definitions::{
@@ -30,16 +32,45 @@ rule_text!(
     CUSTOM_FIELD_NAME_RULE
 );
 
+/// Maps keyed by name are looked up with a `&str`: the derived `Ord`, `Eq` and `Hash` are those
+/// of the text, as `Borrow` requires.
+impl Borrow<str> for CustomFieldName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A customer's custom fields: names to JSON values, ordered by name.
+///
+/// Numbers compare by value, at any depth: a field holding `1.0` equals one holding `1`, so a
+/// client that sends back what it read changes nothing. The number is kept as it was written.
 ///
 /// ```
 /// use rebilly_customer::CustomFields;
 /// let fields: CustomFields = serde_json::from_str(r#"{"tier": "gold", "score": 7}"#).unwrap();
 /// assert_eq!(fields.get("tier"), Some(&serde_json::json!("gold")));
 /// assert!(serde_json::from_str::<CustomFields>(r#"{"bad name": 1}"#).is_err());
+///
+/// let same: CustomFields = serde_json::from_str(r#"{"score": 7.0, "tier": "gold"}"#).unwrap();
+/// assert_eq!(fields, same);
+/// // An empty list is read as no fields (PHP clients cannot tell it from `{}`).
+/// assert!(serde_json::from_str::<CustomFields>("[]").unwrap().is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct CustomFields(BTreeMap<CustomFieldName, Value>);
+
+impl PartialEq for CustomFields {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, x), (b, y))| a == b && same_value(x, y))
+    }
+}
+
+impl Eq for CustomFields {}
 
 impl CustomFields {
     /// No custom fields.
@@ -49,10 +80,7 @@ impl CustomFields {
 
     /// The value of a field.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0
-            .iter()
-            .find(|(k, _)| k.as_str() == name)
-            .map(|(_, v)| v)
+        self.0.get(name)
     }
 
     /// Sets a field; `null` members inside objects are removed, as a merge patch would.
@@ -63,8 +91,7 @@ impl CustomFields {
 
     /// Removes a field, returning its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        let key = CustomFieldName::parse(name).ok()?;
-        self.0.remove(&key)
+        self.0.remove(name)
     }
 
     /// The fields, ordered by name.
@@ -83,50 +110,100 @@ impl CustomFields {
     }
 
     /// Applies a merge patch member by member (RFC 7396): `null` deletes a field, an object merges
-    /// recursively into an object, anything else replaces.
+    /// recursively into an object, anything else replaces. A value equal to the one there (numbers
+    /// by value) leaves the stored one as it is.
     pub fn apply_patch(&mut self, patch: CustomFieldsPatch) {
         for (name, value) in patch.0 {
             self.apply_member(name, value);
         }
     }
 
-    /// One member of a merge patch: `None` (`null`) deletes, a value merges in.
-    pub(crate) fn apply_member(&mut self, name: CustomFieldName, value: Option<Value>) {
+    /// One member of a merge patch: `None` (`null`) deletes, a value merges in. Returns whether
+    /// the field's value changed.
+    pub(crate) fn apply_member(&mut self, name: CustomFieldName, value: Option<Value>) -> bool {
         match value {
-            None => {
-                self.0.remove(&name);
-            }
-            Some(value) => {
-                let slot = self.0.entry(name).or_insert(Value::Null);
-                merge_patch(slot, value);
-            }
+            None => self.0.remove(&name).is_some(),
+            Some(value) => match self.0.entry(name) {
+                Entry::Occupied(mut slot) => merge_patch(slot.get_mut(), value),
+                Entry::Vacant(slot) => {
+                    merge_patch(slot.insert(Value::Null), value);
+                    true
+                }
+            },
         }
-    }
-
-    /// The value of a field, by its checked name.
-    pub(crate) fn get_named(&self, name: &CustomFieldName) -> Option<&Value> {
-        self.0.get(name)
     }
 }
 
-/// RFC 7396 section 2, `MergePatch(Target, Patch)`.
-pub(crate) fn merge_patch(target: &mut Value, patch: Value) {
+/// RFC 7396 section 2, `MergePatch(Target, Patch)`, done in place: returns whether `target`
+/// changed. A leaf equal by value to the patch's (`1.0` and `1`) is left as it is.
+pub(crate) fn merge_patch(target: &mut Value, patch: Value) -> bool {
     let Value::Object(patch) = patch else {
+        if same_value(target, &patch) {
+            return false;
+        }
         *target = patch;
-        return;
+        return true;
     };
+    let mut changed = false;
     if !target.is_object() {
         *target = Value::Object(serde_json::Map::new());
+        changed = true;
     }
     let Value::Object(target) = target else {
         unreachable!("made an object above")
     };
     for (key, value) in patch {
         if value.is_null() {
-            target.remove(&key);
+            changed |= target.remove(&key).is_some();
         } else {
-            merge_patch(target.entry(key).or_insert(Value::Null), value);
+            changed |= merge_patch(target.entry(key).or_insert(Value::Null), value);
         }
+    }
+    changed
+}
+
+/// JSON equality with numbers compared by their value, at any depth: `1`, `1.0` and `1e0` are
+/// the same number. Costs one look-up per object member, so it is linear in the values' size
+/// (times a logarithm).
+pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => NumberValue::of(x) == NumberValue::of(y),
+        (Value::Array(xs), Value::Array(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(xs), Value::Object(ys)) => {
+            xs.len() == ys.len()
+                && xs
+                    .iter()
+                    .all(|(key, x)| ys.get(key).is_some_and(|y| same_value(x, y)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A JSON number's exact value: integral values (whatever their spelling) as an integer, the
+/// rest as the float they are.
+#[derive(PartialEq)]
+enum NumberValue {
+    Integer(i128),
+    Fraction(f64),
+}
+
+impl NumberValue {
+    fn of(number: &serde_json::Number) -> Self {
+        if let Some(n) = number.as_i64() {
+            return NumberValue::Integer(i128::from(n));
+        }
+        if let Some(n) = number.as_u64() {
+            return NumberValue::Integer(i128::from(n));
+        }
+        let f = number.as_f64().unwrap_or(f64::NAN);
+        // Every integral f64 below 2^127 converts to i128 exactly; `-0.0` becomes 0.
+        if f.fract() == 0.0 && f.abs() < 1.0e38 {
+            #[allow(clippy::cast_possible_truncation)]
+            return NumberValue::Integer(f as i128);
+        }
+        NumberValue::Fraction(f)
     }
 }
 
@@ -160,9 +237,24 @@ impl<'de> Deserialize<'de> for CustomFields {
 }
 
 /// A request's `customFields`: in document order, each name with a value or `None` for `null`
-/// (delete).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// (delete). Numbers compare by value, as in [`CustomFields`].
+#[derive(Clone, Debug, Default)]
 pub struct CustomFieldsPatch(Vec<(CustomFieldName, Option<Value>)>);
+
+impl PartialEq for CustomFieldsPatch {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|((a, x), (b, y))| {
+                a == b
+                    && match (x, y) {
+                        (Some(x), Some(y)) => same_value(x, y),
+                        (x, y) => x.is_none() && y.is_none(),
+                    }
+            })
+    }
+}
+
+impl Eq for CustomFieldsPatch {}
 
 impl CustomFieldsPatch {
     /// An empty patch.
@@ -230,5 +322,21 @@ impl<'de> Shape<'de> for CustomFieldsShape {
         } else {
             Got::Invalid
         })
+    }
+
+    /// `[]` is read as `{}`: PHP clients (the official PHP SDK's read-modify-write among them)
+    /// cannot tell an empty object from an empty list. Any other array is a type error.
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        mut seq: A,
+    ) -> Result<Got<CustomFieldsPatch>, A::Error> {
+        match seq.next_element_seed(Seed::new(c, Skip, true))? {
+            None => Ok(Got::Value(CustomFieldsPatch::new())),
+            Some(_) => {
+                while seq.next_element_seed(Seed::new(c, Skip, true))?.is_some() {}
+                Ok(Got::Mismatch)
+            }
+        }
     }
 }

@@ -280,6 +280,29 @@ impl Serialize for Customer {
     }
 }
 
+impl Customer {
+    /// Reads a customer as the API renders it (a response, or what a store holds) from JSON
+    /// bytes, with every rule of the resource applied and every violation reported at once.
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, RequestError};
+    /// let Err(RequestError::Invalid(error)) = Customer::parse(br#"{"id": "cus 1"}"#) else {
+    ///     panic!()
+    /// };
+    /// let found: Vec<(String, &str)> =
+    ///     error.violations().iter().map(|v| (v.field(), v.code().as_str())).collect();
+    /// assert_eq!(found[0], ("id".to_owned(), "pattern"));
+    /// assert!(found.contains(&("websiteId".to_owned(), "required")));
+    /// ```
+    ///
+    /// # Errors
+    /// [`RequestError::Malformed`] when the bytes are not one JSON value (a repeated member name
+    /// included); otherwise [`RequestError::Invalid`] with every violation and its path.
+    pub fn parse(bytes: &[u8]) -> Result<Customer, crate::request::RequestError> {
+        de::parse_document(bytes, CustomerShape)
+    }
+}
+
 impl<'de> Deserialize<'de> for Customer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, CustomerShape)
@@ -327,9 +350,11 @@ impl<'de> Shape<'de> for MoneyShape {
     fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Money>, A::Error> {
         let mark = c.mark();
         let (mut currency, mut amount, mut amount_usd) = (None, Some(0.0), Some(0.0));
+        let mut has_currency = false;
         de::members(c, map, |c, key, map| {
             match key {
                 "currency" => {
+                    has_currency = true;
                     currency = c
                         .member(map, "currency", Text::<CurrencyCode>::new(), false)?
                         .value()
@@ -340,7 +365,7 @@ impl<'de> Shape<'de> for MoneyShape {
             }
             Ok(true)
         })?;
-        if currency.is_none() && c.clean_since(mark) {
+        if !has_currency {
             c.report_at("currency", ViolationKind::Required);
         }
         match (currency, amount, amount_usd) {

@@ -1,6 +1,7 @@
 //! `Customer::apply_upsert` (SPEC section 3): the precondition, the merge, the revision and
 //! timestamps, the derived members and the links.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::contact::Contact;
@@ -386,43 +387,22 @@ fn merge_custom_fields(
     context: &UpsertContext<'_>,
     violations: &mut Vec<Violation>,
 ) -> Vec<FieldPath> {
-    let mut changed: Vec<CustomFieldName> = Vec::new();
-    let mut set: Vec<CustomFieldName> = Vec::new();
+    // Sets, not lists: a patch may name 100,000 fields, and each is looked up once. Both come
+    // out in name order, the order the resource renders the fields.
+    let mut changed: BTreeSet<CustomFieldName> = BTreeSet::new();
+    let mut set: BTreeSet<CustomFieldName> = BTreeSet::new();
     let checked = context.custom_field_definitions.is_some();
     for (name, value) in patch.into_members() {
-        if checked && value.is_some() && !set.contains(&name) {
-            set.push(name.clone());
+        if checked && value.is_some() {
+            set.insert(name.clone());
         }
-        let differs = match value {
-            None => {
-                let existed = fields.get_named(&name).is_some();
-                fields.apply_member(name.clone(), None);
-                existed
-            }
-            // A value that is not an object replaces: compare first, without a copy.
-            Some(value) if !value.is_object() => {
-                let differs = fields.get_named(&name) != Some(&value);
-                if differs {
-                    fields.apply_member(name.clone(), Some(value));
-                }
-                differs
-            }
-            // An object merges into what is there: compare the result with a copy.
-            Some(value) => {
-                let before = fields.get_named(&name).cloned();
-                fields.apply_member(name.clone(), Some(value));
-                before.as_ref() != fields.get_named(&name)
-            }
-        };
-        if differs && !changed.contains(&name) {
-            changed.push(name);
+        if fields.apply_member(name.clone(), value) {
+            changed.insert(name);
         }
     }
     if let Some(definitions) = context.custom_field_definitions {
-        // In name order, as the resource renders the fields.
-        set.sort();
         for name in set {
-            let Some(value) = fields.get_named(&name) else {
+            let Some(value) = fields.get(name.as_str()) else {
                 continue;
             };
             let path = FieldPath::root()
@@ -447,7 +427,6 @@ fn merge_custom_fields(
             }
         }
     }
-    changed.sort();
     changed
         .into_iter()
         .map(|name| {

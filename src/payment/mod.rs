@@ -273,15 +273,49 @@ impl<'de> Deserialize<'de> for PaymentInstrument {
 /// they come (the usual order, which costs no buffering).
 pub(crate) struct InstrumentShape;
 
+/// What `method` held: a known method, an unknown name, or no string at all (`null`, a
+/// number, an object…). Nothing is reported while reading, so the one violation goes on
+/// `method` itself, never on the instrument.
+enum MethodRead {
+    Known(PaymentMethod),
+    Unknown(ValidationError),
+    NotText,
+}
+
 /// A payment method's name, looked up without copying it.
 #[derive(Clone, Copy)]
 struct MethodShape;
 
 impl<'de> Shape<'de> for MethodShape {
-    type Out = Result<PaymentMethod, ValidationError>;
+    type Out = MethodRead;
     const EXPECTED: &'static str = "a string";
-    fn on_str(self, _: &mut Collector, text: &str) -> Got<Self::Out> {
-        Got::Value(PaymentMethod::parse(&nfc(text)))
+    fn on_str(self, _: &mut Collector, text: &str) -> Got<MethodRead> {
+        Got::Value(match PaymentMethod::parse(&nfc(text)) {
+            Ok(method) => MethodRead::Known(method),
+            Err(error) => MethodRead::Unknown(error),
+        })
+    }
+    fn on_bool(self, _: &mut Collector, _: bool) -> Got<MethodRead> {
+        Got::Value(MethodRead::NotText)
+    }
+    fn on_number(self, _: &mut Collector, _: serde_json::Number) -> Got<MethodRead> {
+        Got::Value(MethodRead::NotText)
+    }
+    fn on_map<A: MapAccess<'de>>(
+        self,
+        c: &mut Collector,
+        map: A,
+    ) -> Result<Got<MethodRead>, A::Error> {
+        Skip.on_map(c, map)?;
+        Ok(Got::Value(MethodRead::NotText))
+    }
+    fn on_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<MethodRead>, A::Error> {
+        Skip.on_seq(c, seq)?;
+        Ok(Got::Value(MethodRead::NotText))
     }
 }
 
@@ -296,7 +330,12 @@ enum MethodState {
 /// The variant's one member besides `method`, as read so far.
 #[derive(Default)]
 struct Member {
+    /// The member was there, whatever its value.
+    present: bool,
+    /// `receivedBy` or `reference`, as read.
     text: Option<String>,
+    /// `paymentInstrumentId`, judged as it is read so that violations keep document order.
+    id: Option<PaymentInstrumentId>,
 }
 
 impl Member {
@@ -309,8 +348,20 @@ impl Member {
             }
             return;
         }
+        self.present = true;
         match got {
-            Got::Value(Raw::Text(value)) => self.text = Some(value),
+            Got::Value(Raw::Text(value)) => match family {
+                Family::Cash | Family::Check => self.text = Some(value),
+                // The text read is moved into the id, not copied again.
+                _ => match PaymentInstrumentId::try_from(value) {
+                    Ok(id) => self.id = Some(id),
+                    Err(error) => {
+                        c.enter(family.member());
+                        c.absorb(error);
+                        c.leave();
+                    }
+                },
+            },
             Got::Null => c.report_at(family.member(), ViolationKind::NotNull),
             _ => c.report_at(
                 family.member(),
@@ -339,8 +390,8 @@ impl<'de> Shape<'de> for InstrumentShape {
         de::members(c, map, |c, key, map| {
             if key == "method" {
                 method = match map.next_value_seed(Seed::new(c, MethodShape, true))? {
-                    Got::Value(Ok(found)) => MethodState::Known(found),
-                    Got::Value(Err(error)) => {
+                    Got::Value(MethodRead::Known(found)) => MethodState::Known(found),
+                    Got::Value(MethodRead::Unknown(error)) => {
                         c.enter("method");
                         c.absorb(error);
                         c.leave();
@@ -387,37 +438,29 @@ impl<'de> Shape<'de> for InstrumentShape {
         for (key, got) in before_method {
             member.judge(c, family, &key, got);
         }
-        if !c.clean_since(mark) {
-            return Ok(Got::Invalid);
-        }
-        // The text read is moved into the value, not copied again.
+        // An unknown member does not hide the variant's own rules (a missing id above all):
+        // every violation of the object is reported together.
         let instrument = match family {
-            Family::Cash => PaymentInstrument::Cash(CashInstrument {
+            Family::Cash => Some(PaymentInstrument::Cash(CashInstrument {
                 received_by: member.text.map(nfc_owned),
-            }),
-            Family::Check => PaymentInstrument::Check(CheckInstrument {
+            })),
+            Family::Check => Some(PaymentInstrument::Check(CheckInstrument {
                 reference: member.text.map(nfc_owned),
-            }),
-            _ => {
-                let id = match member.text.map(PaymentInstrumentId::try_from) {
-                    None => None,
-                    Some(Ok(id)) => Some(id),
-                    Some(Err(error)) => {
-                        c.enter("paymentInstrumentId");
-                        c.absorb(error);
-                        c.leave();
-                        return Ok(Got::Invalid);
-                    }
-                };
-                match PaymentInstrument::new(method, id) {
-                    Ok(instrument) => instrument,
-                    Err(error) => {
-                        c.absorb(error);
-                        return Ok(Got::Invalid);
-                    }
+            })),
+            // A member that was there but refused is already reported, and not also
+            // "required".
+            _ if member.present && member.id.is_none() => None,
+            _ => match PaymentInstrument::new(method, member.id) {
+                Ok(instrument) => Some(instrument),
+                Err(error) => {
+                    c.absorb(error);
+                    None
                 }
-            }
+            },
         };
-        Ok(Got::Value(instrument))
+        Ok(match instrument {
+            Some(instrument) if c.clean_since(mark) => Got::Value(instrument),
+            _ => Got::Invalid,
+        })
     }
 }
