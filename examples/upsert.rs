@@ -67,15 +67,44 @@ fn main() -> ExitCode {
         Ok(case) => case,
         Err(message) => return usage(&message),
     };
-    let output = match run(case) {
-        Ok(output) => output,
+    let (output, success) = match run(case) {
+        Ok(ran) => ran,
         Err(message) => return usage(&message),
     };
-    println!("{output}");
-    if output.starts_with(r#"{"status":2"#) {
+    let code = if success {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    };
+    match print_line(&mut std::io::stdout().lock(), &output) {
+        // A reader that stopped early (`| head -c 10`) has what it wanted: no panic, no noise,
+        // and the exit code still says how the upsert went.
+        Ok(()) | Err(Closed) => code,
+        Err(Failed(error)) => {
+            eprintln!("upsert: cannot write the output: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why a line could not be written.
+enum WriteError {
+    /// The reader closed the pipe: it wants no more.
+    Closed,
+    Failed(std::io::Error),
+}
+use WriteError::{Closed, Failed};
+
+/// Writes `line` and a newline, and flushes: `println!` panics when stdout is closed.
+fn print_line(out: &mut impl Write, line: &str) -> Result<(), WriteError> {
+    let written = out
+        .write_all(line.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Err(Closed),
+        Err(error) => Err(Failed(error)),
     }
 }
 
@@ -126,8 +155,9 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
     Ok(case)
 }
 
-/// Runs one case; `Err` is a usage error (a bad argument, not a refused request).
-fn run(case: Case) -> Result<String, String> {
+/// Runs one case: the output line, and whether the upsert succeeded (a 2xx). `Err` is a usage
+/// error (a bad argument, not a refused request).
+fn run(case: Case) -> Result<(String, bool), String> {
     let organization = case.org.as_deref().unwrap_or(EXAMPLE_ORG);
     let organization = OrganizationId::parse(organization)
         .map_err(|e| format!("the organization id is invalid: {e}"))?;
@@ -169,21 +199,25 @@ fn run(case: Case) -> Result<String, String> {
     Ok(match outcome {
         Ok(outcome) => {
             let changes: Vec<String> = outcome.changes().iter().map(ToString::to_string).collect();
-            render(&Output {
+            let output = render(&Output {
                 status: outcome.status(),
                 outcome: outcome.as_str(),
                 location: outcome.location(),
                 changes: &changes,
                 body: Body::Customer(outcome.customer()),
-            })
+            });
+            (output, true)
         }
-        Err(problem) => render(&Output {
-            status: problem.status(),
-            outcome: "rejected",
-            location: None,
-            changes: &[],
-            body: Body::Problem(&problem),
-        }),
+        Err(problem) => {
+            let output = render(&Output {
+                status: problem.status(),
+                outcome: "rejected",
+                location: None,
+                changes: &[],
+                body: Body::Problem(&problem),
+            });
+            (output, false)
+        }
     })
 }
 
@@ -240,11 +274,18 @@ fn run_lines() -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        let output = case_from_line(&line)
-            .and_then(run)
-            .unwrap_or_else(|error| json!({ "error": error }).to_string());
-        if writeln!(stdout, "{output}").is_err() {
-            return ExitCode::from(2);
+        let output = case_from_line(&line).and_then(run).map_or_else(
+            |error| json!({ "error": error }).to_string(),
+            |(output, _)| output,
+        );
+        match print_line(&mut stdout, &output) {
+            Ok(()) => {}
+            // The reader stopped early: the remaining cases are not wanted.
+            Err(Closed) => return ExitCode::SUCCESS,
+            Err(Failed(error)) => {
+                eprintln!("upsert: cannot write the output: {error}");
+                return ExitCode::from(2);
+            }
         }
     }
     ExitCode::SUCCESS
