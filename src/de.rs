@@ -478,12 +478,15 @@ where
     Ok((valid, all_valid))
 }
 
+/// Items of an array with their indices in it.
+pub(crate) type Indexed<T> = Vec<(usize, T)>;
+
 /// The valid items of an array with their indices, and whether every item was valid.
 pub(crate) fn indexed_items<'de, A, S>(
     c: &mut Collector,
     seq: A,
     shape: S,
-) -> Result<(Vec<(usize, S::Out)>, bool), A::Error>
+) -> Result<(Indexed<S::Out>, bool), A::Error>
 where
     A: SeqAccess<'de>,
     S: Shape<'de> + Clone,
