@@ -471,7 +471,7 @@ fn merge_contact(
 /// `self`, `website` and (when the instrument has an id) `defaultPaymentInstrument`, then the
 /// stored links of relations this crate cannot derive (`attachments`, `leadSource`), as stored.
 fn links(customer: &Customer, base: &str, stored: Vec<Link>) -> Vec<Link> {
-    let mut links = Vec::with_capacity(3);
+    let mut links = Vec::with_capacity(3 + stored.len());
     links.push(Link::new(
         LinkRel::SelfLink,
         resource_url(base, "customers", customer.id.as_str(), false),
