@@ -55,4 +55,4 @@ pub use time::Timestamp;
 #[cfg(feature = "proptest")]
 pub use generate::strategies;
 #[cfg(any(feature = "proptest", feature = "arbitrary"))]
-pub use generate::{NearMiss, ValidBody};
+pub use generate::{NearMiss, NearMissPair, ValidBody};

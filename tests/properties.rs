@@ -4,7 +4,7 @@
 #![cfg(feature = "proptest")]
 
 use proptest::prelude::*;
-use rebilly_customer::strategies::{near_miss_body, stored_customer, valid_body};
+use rebilly_customer::strategies::{near_miss_body, near_miss_pair, stored_customer, valid_body};
 use rebilly_customer::*;
 use serde_json::{Map, Value, json};
 use unicode_normalization::UnicodeNormalization;
@@ -109,6 +109,36 @@ proptest! {
     }
 }
 
+proptest! {
+    // Each pair of breaks is one of a few hundred: enough cases to meet each pair often.
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Every error at once: a break never hides another, wherever the two sit.
+    #[test]
+    fn two_breaks_report_exactly_the_union_of_their_violations(pair in near_miss_pair()) {
+        let violations = |json: &[u8]| -> Vec<(String, ErrorCode)> {
+            match UpsertRequest::parse(pair.path_id(), json) {
+                Err(RequestError::Invalid(error)) => {
+                    let mut found: Vec<_> =
+                        error.violations().iter().map(|v| (v.field(), v.code())).collect();
+                    found.sort();
+                    found
+                }
+                other => panic!("{} gave {other:?}", String::from_utf8_lossy(json)),
+            }
+        };
+        let mut union = violations(pair.first());
+        union.extend(violations(pair.second()));
+        union.sort();
+        prop_assert_eq!(
+            violations(pair.both()),
+            union,
+            "{}",
+            String::from_utf8_lossy(pair.both())
+        );
+    }
+}
+
 /// A resolver that accepts tokens of even length (as cash) and refuses the others.
 fn resolver(token: &PaymentToken) -> Result<PaymentInstrument, TokenRejection> {
     if token.expose_secret().chars().count() % 2 == 0 {
@@ -162,6 +192,24 @@ fn run(case: &Case, stored: Option<Customer>) -> Result<UpsertOutcome, UpsertErr
     Customer::apply_upsert(stored, &id, request, &context)
 }
 
+/// Numbers are equal by value (SPEC section 2): a stored `1.0` stays `1.0` when `1` is sent,
+/// where RFC 7396 would write `1`. Both sides are compared with integral numbers as integers.
+fn integral_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() < 9.0e15)
+            {
+                *value = json!(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(members) => members.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
+
 /// The writable members of a rendered customer, in the normal form both sides of the merge
 /// comparison use: no `null` members, no `hash`, no empty lists, no `"primary": false`.
 fn writable(customer: &Value) -> Value {
@@ -181,6 +229,7 @@ fn writable(customer: &Value) -> Value {
 }
 
 fn normal(mut value: Value) -> Value {
+    integral_numbers_as_integers(&mut value);
     let Value::Object(members) = &mut value else {
         return value;
     };

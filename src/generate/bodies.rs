@@ -344,6 +344,46 @@ const MUTATIONS: &[Mutation] = &[
             one("paymentToken", ErrorCode::Empty)
         },
     },
+    // Finer breaks of the instrument and the email list, each owning one part, so that two of
+    // them can land in one body: every violation of each must still be reported.
+    Mutation {
+        slot: "defaultPaymentInstrument.paymentInstrumentId",
+        apply: |_, body, _| {
+            card_instrument(body).remove("paymentInstrumentId");
+            one(
+                "defaultPaymentInstrument.paymentInstrumentId",
+                ErrorCode::Required,
+            )
+        },
+    },
+    Mutation {
+        slot: "defaultPaymentInstrument.paymentCardId",
+        apply: |_, body, _| {
+            // The shape older Rebilly SDKs send.
+            card_instrument(body).insert("paymentCardId".into(), json!("card_1"));
+            one(
+                "defaultPaymentInstrument.paymentCardId",
+                ErrorCode::UnknownField,
+            )
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.emails#primary",
+        apply: |_, body, _| {
+            let items = three_emails(body);
+            items[0]["primary"] = json!(true);
+            items[2]["primary"] = json!(true);
+            one("primaryAddress.emails", ErrorCode::MultiplePrimary)
+        },
+    },
+    Mutation {
+        slot: "primaryAddress.emails#value",
+        apply: |e, body, _| {
+            let wrong = ["not-an-email", "a@localhost", "ä@example.com"];
+            three_emails(body)[0]["value"] = json!(e.pick(&wrong));
+            one("primaryAddress.emails.0.value", ErrorCode::InvalidEmail)
+        },
+    },
     Mutation {
         slot: "unknownMember",
         apply: |_, body, _| {
@@ -352,6 +392,32 @@ const MUTATIONS: &[Mutation] = &[
         },
     },
 ];
+
+/// The body's instrument as a valid `payment-card` one, made so unless it already is.
+fn card_instrument(body: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    let slot = body
+        .entry("defaultPaymentInstrument")
+        .or_insert(Value::Null);
+    if slot.get("method") != Some(&json!("payment-card")) {
+        *slot = json!({"method": "payment-card", "paymentInstrumentId": "inst_1"});
+    }
+    slot.as_object_mut().expect("made an object above")
+}
+
+/// The contact's emails as three valid items without a primary (labels `e0` to `e2`), made so
+/// unless they already are.
+fn three_emails(body: &mut Map<String, Value>) -> &mut Vec<Value> {
+    let slot = contact(body).entry("emails").or_insert(Value::Null);
+    let ours = slot.as_array().is_some_and(|items| {
+        items.len() == 3 && (0..3).all(|i| items[i]["label"] == json!(format!("e{i}")))
+    });
+    if !ours {
+        *slot = (0..3)
+            .map(|i| json!({"label": format!("e{i}"), "value": format!("e{i}@example.com")}))
+            .collect();
+    }
+    slot.as_array_mut().expect("made an array above")
+}
 
 fn overlaps(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)
@@ -378,6 +444,89 @@ impl Generate for NearMiss {
             path_id: valid.path_id,
             json: serde_json::to_vec(&body).expect("a JSON value renders"),
             expected,
+        }
+    }
+}
+
+/// Two near misses of one valid body, broken in different members, and the body broken in both
+/// places: "every error at once" means the last reports exactly the violations of the first two
+/// together, however the breaks sit beside each other (an unknown member beside a missing one,
+/// a list's two primaries beside an item's own error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NearMissPair {
+    path_id: String,
+    first: Vec<u8>,
+    second: Vec<u8>,
+    both: Vec<u8>,
+}
+
+impl NearMissPair {
+    /// The id of the path.
+    pub fn path_id(&self) -> &str {
+        &self.path_id
+    }
+
+    /// The body broken in the first place only.
+    pub fn first(&self) -> &[u8] {
+        &self.first
+    }
+
+    /// The body broken in the second place only.
+    pub fn second(&self) -> &[u8] {
+        &self.second
+    }
+
+    /// The body broken in both places.
+    pub fn both(&self) -> &[u8] {
+        &self.both
+    }
+}
+
+/// Replays the choices of one mutation from its seed, so that the same break lands in the body
+/// broken once and in the body broken twice (SplitMix64).
+struct Replay(u64);
+
+impl Entropy for Replay {
+    fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z % n as u64) as usize
+    }
+}
+
+impl Generate for NearMissPair {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let valid = ValidBody::generate(e);
+        let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&valid.json) else {
+            unreachable!("a valid body is an object")
+        };
+        let first = e.pick(MUTATIONS);
+        let others: Vec<&Mutation> = MUTATIONS
+            .iter()
+            .filter(|m| !overlaps(m.slot, first.slot))
+            .collect();
+        let second = *e.pick(&others);
+        let seeds = [e.below(usize::MAX) as u64, e.below(usize::MAX) as u64];
+        let break_in = |body: &mut Map<String, Value>, mutation: &Mutation, seed: u64| {
+            (mutation.apply)(&mut Replay(seed), body, &valid.path_id);
+        };
+        let render = |body: &Map<String, Value>| serde_json::to_vec(body).expect("renders");
+        let (mut one, mut other, mut both) = (body.clone(), body.clone(), body);
+        break_in(&mut one, first, seeds[0]);
+        break_in(&mut other, second, seeds[1]);
+        break_in(&mut both, first, seeds[0]);
+        break_in(&mut both, second, seeds[1]);
+        NearMissPair {
+            path_id: valid.path_id,
+            first: render(&one),
+            second: render(&other),
+            both: render(&both),
         }
     }
 }

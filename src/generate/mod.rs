@@ -57,6 +57,7 @@ macro_rules! for_each_generated_type {
             crate::Customer,
             crate::ValidBody,
             crate::NearMiss,
+            crate::NearMissPair,
         );
     };
 }
@@ -70,7 +71,7 @@ mod arbitrary_impls;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 
-pub use bodies::{NearMiss, ValidBody};
+pub use bodies::{NearMiss, NearMissPair, ValidBody};
 
 /// A stream of choices.
 pub(crate) trait Entropy {

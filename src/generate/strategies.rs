@@ -5,7 +5,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 
-use crate::generate::{Bytes, Generate, NearMiss, ValidBody};
+use crate::generate::{Bytes, Generate, NearMiss, NearMissPair, ValidBody};
 
 /// The most choice bytes one value draws; proptest shrinks the vector, and fewer or smaller
 /// bytes give simpler values.
@@ -39,6 +39,11 @@ pub fn valid_body() -> BoxedStrategy<ValidBody> {
 
 /// Near-miss bodies, each with the exact violations it must produce.
 pub fn near_miss_body() -> BoxedStrategy<NearMiss> {
+    generated()
+}
+
+/// Pairs of near misses broken in different members, with the body broken in both places.
+pub fn near_miss_pair() -> BoxedStrategy<NearMissPair> {
     generated()
 }
 
