@@ -1,14 +1,26 @@
-//! Any bytes as a stored customer: reading must not panic, and a customer that reads must render
-//! and read back equal, and take an empty upsert as Unchanged.
+//! Any bytes as a stored customer: reading must not panic, `Customer::parse` and `Deserialize`
+//! must agree, and a customer that reads must render and read back equal, and take an empty
+//! upsert as Unchanged.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertRequest};
 
 fuzz_target!(|data: &[u8]| {
+    // The strict reader and `Deserialize` share one shape: they accept the same customers.
+    let parsed = Customer::parse(data);
     let Ok(customer) = serde_json::from_slice::<Customer>(data) else {
+        assert!(
+            parsed.is_err(),
+            "Customer::parse accepts what Deserialize refuses"
+        );
         return;
     };
+    assert_eq!(
+        parsed.as_ref().ok(),
+        Some(&customer),
+        "the two readers differ"
+    );
     let json = customer.to_json();
     let back: Customer = json.parse().expect("a rendered customer reads back");
     assert_eq!(back, customer);

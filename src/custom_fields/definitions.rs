@@ -576,9 +576,11 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
     }
 }
 
+/// Reads strictly, as [`CustomFieldDefinitions::parse`] does: a repeated member name is an
+/// error, not a silent choice of one copy.
 impl<'de> Deserialize<'de> for CustomFieldDefinitions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let document = Value::deserialize(deserializer)?;
+        let document = crate::de::deserialize_shape(deserializer, crate::de::Json)?;
         CustomFieldDefinitions::from_json(&document).map_err(serde::de::Error::custom)
     }
 }
