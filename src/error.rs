@@ -227,6 +227,7 @@ impl fmt::Display for ViolationKind {
 
 /// One step of a field path: a member name or an array index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PathSegment {
     /// An object member.
     Key(Cow<'static, str>),

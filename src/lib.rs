@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[macro_use]
 mod macros;
@@ -53,6 +54,8 @@ pub use time::Timestamp;
 /// Proptest strategies (feature `proptest`): `any::<T>()` works for every public value type, the
 /// request and the customer, each value valid; the functions here give request bodies.
 #[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub use generate::strategies;
 #[cfg(any(feature = "proptest", feature = "arbitrary"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "proptest", feature = "arbitrary"))))]
 pub use generate::{NearMiss, NearMissPair, ValidBody};

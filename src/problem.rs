@@ -23,6 +23,7 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Problem {
     /// 400: the bytes are not a JSON object.
     Malformed(MalformedBody),

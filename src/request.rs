@@ -58,19 +58,46 @@ pub enum UnknownMembers {
     Ignore,
 }
 
-/// How to parse a request.
+/// How to parse a request. The fields are private so that options can be added without
+/// breaking callers: start from [`ParseOptions::new`] (the defaults) and set what differs.
+///
+/// ```
+/// use rebilly_customer::{ParseOptions, UnknownMembers};
+/// let options = ParseOptions::new().with_unknown_members(UnknownMembers::Ignore);
+/// assert_eq!(options, ParseOptions::ignoring_unknown());
+/// assert_eq!(options.unknown_members(), UnknownMembers::Ignore);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ParseOptions {
-    /// The unknown-member policy.
-    pub unknown_members: UnknownMembers,
+    unknown_members: UnknownMembers,
 }
 
 impl ParseOptions {
-    /// Options that drop unknown members instead of refusing them.
-    pub fn ignoring_unknown() -> Self {
+    /// The defaults: unknown members are refused.
+    #[must_use]
+    pub const fn new() -> Self {
         ParseOptions {
-            unknown_members: UnknownMembers::Ignore,
+            unknown_members: UnknownMembers::Reject,
         }
+    }
+
+    /// Options that drop unknown members instead of refusing them.
+    #[must_use]
+    pub const fn ignoring_unknown() -> Self {
+        Self::new().with_unknown_members(UnknownMembers::Ignore)
+    }
+
+    /// The same options with this unknown-member policy.
+    #[must_use]
+    pub const fn with_unknown_members(mut self, policy: UnknownMembers) -> Self {
+        self.unknown_members = policy;
+        self
+    }
+
+    /// The unknown-member policy.
+    #[must_use]
+    pub const fn unknown_members(&self) -> UnknownMembers {
+        self.unknown_members
     }
 }
 
@@ -122,6 +149,7 @@ impl std::error::Error for MalformedBody {}
 
 /// Why a request was refused: malformed bytes (400) or invalid data (422).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RequestError {
     /// Not JSON, not an object, or a member name repeated in one object: 400.
     Malformed(MalformedBody),

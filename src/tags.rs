@@ -27,6 +27,7 @@ rule_text!(
 
 /// The type of a tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum TagType {
     /// `customer`: the only type a customer's tags may have.
     Customer,

@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(RequestError::Invalid(error)) => assert!(!error.violations().is_empty()),
         Err(RequestError::Malformed(malformed)) => assert!(malformed.line() >= 1),
+        Err(other) => panic!("unexpected {other:?}"),
     }
     let (Ok(definitions), Ok(value)) = (strict, serde_json::from_slice::<serde_json::Value>(value))
     else {

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
                     r#"{"type":"about:blank","title":"Invalid data sent","status":422"#
                 ));
             }
+            Err(other) => panic!("unexpected {other:?}"),
         }
     }
 });

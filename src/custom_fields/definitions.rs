@@ -27,6 +27,7 @@ pub const ARRAY_MAX_ITEMS: usize = 1000;
 
 /// The type of a custom field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomFieldType {
     /// `array`: up to 1000 strings of up to 255 characters.
     Array,
@@ -73,9 +74,19 @@ impl CustomFieldType {
         }
     }
 
-    /// The type named `text`, if there is one.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    /// The type named `text`.
+    ///
+    /// # Errors
+    /// `pattern` when `text` names none of the eight types.
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == text)
+            .ok_or_else(|| {
+                ValidationError::single(ViolationKind::Pattern {
+                    allowed: "array, boolean, date, datetime, integer, number, string or monetary",
+                })
+            })
     }
 
     /// What a value of this type is, in words, for messages.
@@ -403,8 +414,8 @@ impl CustomFieldDefinitions {
     /// ```
     ///
     /// # Errors
-    /// [`RequestError::Malformed`] for bytes that are not one JSON value; otherwise
-    /// [`RequestError::Invalid`] with every broken rule and its path in the document.
+    /// [`RequestError::Malformed`](crate::RequestError::Malformed) for bytes that are not one JSON value; otherwise
+    /// [`RequestError::Invalid`](crate::RequestError::Invalid) with every broken rule and its path in the document.
     pub fn parse(bytes: &[u8]) -> Result<Self, crate::request::RequestError> {
         let document = crate::de::parse_document(bytes, crate::de::Json)?;
         Ok(Self::from_json(&document)?)
@@ -492,18 +503,14 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
             ));
             None
         }
-        Some(Value::String(text)) => {
-            let field_type = CustomFieldType::parse(text);
-            if field_type.is_none() {
-                violations.push(Violation::new(
-                    FieldPath::root().join("type"),
-                    ViolationKind::Pattern {
-                        allowed: "array, boolean, date, datetime, integer, number, string or monetary",
-                    },
-                ));
+        Some(Value::String(text)) => match CustomFieldType::parse(text) {
+            Ok(field_type) => Some(field_type),
+            Err(error) => {
+                let at = FieldPath::root().join("type");
+                violations.extend(error.into_iter().map(|v| v.prefixed(at.segments())));
+                None
             }
-            field_type
-        }
+        },
         Some(_) => {
             violations.push(Violation::new(
                 FieldPath::root().join("type"),

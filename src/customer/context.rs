@@ -46,7 +46,10 @@ impl TokenRejection {
 /// let token = PaymentToken::parse("tok_cash").unwrap();
 /// assert_eq!(resolver.resolve(&token).unwrap().method(), PaymentMethod::Cash);
 /// ```
-pub trait TokenResolver {
+///
+/// `Send + Sync`, so that a context can cross an `.await` and serve several threads; a resolver
+/// that must await a vault resolves the token before the upsert instead.
+pub trait TokenResolver: Send + Sync {
     /// The instrument `token` stands for.
     ///
     /// # Errors
@@ -56,7 +59,7 @@ pub trait TokenResolver {
 
 impl<F> TokenResolver for F
 where
-    F: Fn(&PaymentToken) -> Result<PaymentInstrument, TokenRejection>,
+    F: Fn(&PaymentToken) -> Result<PaymentInstrument, TokenRejection> + Send + Sync,
 {
     fn resolve(&self, token: &PaymentToken) -> Result<PaymentInstrument, TokenRejection> {
         self(token)

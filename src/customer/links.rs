@@ -6,10 +6,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::de::{self, Collector, Got, Shape};
-use crate::error::ViolationKind;
+use crate::error::{ValidationError, ViolationKind};
 
 /// The relation of a link in `_links`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkRel {
     /// `self`
     SelfLink,
@@ -35,16 +36,34 @@ impl LinkRel {
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
-        [
-            LinkRel::SelfLink,
-            LinkRel::Attachments,
-            LinkRel::DefaultPaymentInstrument,
-            LinkRel::LeadSource,
-            LinkRel::Website,
-        ]
-        .into_iter()
-        .find(|rel| rel.as_str() == text)
+    /// Every relation.
+    pub(crate) const ALL: [LinkRel; 5] = [
+        LinkRel::SelfLink,
+        LinkRel::Attachments,
+        LinkRel::DefaultPaymentInstrument,
+        LinkRel::LeadSource,
+        LinkRel::Website,
+    ];
+
+    /// The relation spelled `text`.
+    ///
+    /// ```
+    /// use rebilly_customer::LinkRel;
+    /// assert_eq!(LinkRel::parse("leadSource").unwrap(), LinkRel::LeadSource);
+    /// assert!(LinkRel::parse("LeadSource").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// `pattern` when `text` is none of the five relations.
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|rel| rel.as_str() == text)
+            .ok_or_else(|| {
+                ValidationError::single(ViolationKind::Pattern {
+                    allowed: "self, attachments, defaultPaymentInstrument, leadSource or website",
+                })
+            })
     }
 }
 
@@ -97,7 +116,7 @@ impl<'de> Shape<'de> for LinkShape {
             Ok(true)
         })?;
         let rel = match rel {
-            Some(de::Raw::Text(text)) => LinkRel::parse(&text),
+            Some(de::Raw::Text(text)) => LinkRel::parse(&text).ok(),
             _ => None,
         };
         let href = match href {

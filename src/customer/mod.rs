@@ -296,8 +296,8 @@ impl Customer {
     /// ```
     ///
     /// # Errors
-    /// [`RequestError::Malformed`] when the bytes are not one JSON value (a repeated member name
-    /// included); otherwise [`RequestError::Invalid`] with every violation and its path.
+    /// [`RequestError::Malformed`](crate::RequestError::Malformed) when the bytes are not one JSON value (a repeated member name
+    /// included); otherwise [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation and its path.
     pub fn parse(bytes: &[u8]) -> Result<Customer, crate::request::RequestError> {
         de::parse_document(bytes, CustomerShape)
     }

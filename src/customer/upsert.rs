@@ -20,6 +20,7 @@ use crate::tags::CustomerTags;
 /// links recomputed.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
+#[non_exhaustive]
 pub enum UpsertOutcome {
     /// 201: nothing was stored; the customer is new (revision 0).
     Created(Customer),
@@ -132,6 +133,7 @@ impl std::error::Error for Conflict {}
 
 /// Why an upsert was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UpsertError {
     /// 409: the expected revision does not hold.
     Conflict(Conflict),

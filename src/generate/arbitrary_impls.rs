@@ -16,6 +16,7 @@ impl Entropy for Unstructured<'_> {
 
 macro_rules! arbitrary_impl {
     ($($ty:ty),* $(,)?) => {$(
+        #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
         impl<'a> Arbitrary<'a> for $ty {
             fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
                 Ok(<$ty as Generate>::generate(u))
@@ -27,6 +28,7 @@ macro_rules! arbitrary_impl {
 for_each_generated_type!(arbitrary_impl);
 
 /// Absent, `null` or any value.
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for crate::Patch<T> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(match u.int_in_range(0..=2u8)? {

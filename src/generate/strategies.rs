@@ -20,6 +20,7 @@ fn generated<T: Generate + std::fmt::Debug + 'static>() -> BoxedStrategy<T> {
 
 macro_rules! proptest_arbitrary {
     ($($ty:ty),* $(,)?) => {$(
+        #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
         impl Arbitrary for $ty {
             type Parameters = ();
             type Strategy = BoxedStrategy<$ty>;
@@ -53,6 +54,7 @@ pub fn stored_customer() -> BoxedStrategy<crate::Customer> {
 }
 
 /// Absent, `null` or any value, a third of the time each.
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 impl<T: Arbitrary + Clone + 'static> Arbitrary for crate::Patch<T> {
     type Parameters = ();
     type Strategy = BoxedStrategy<crate::Patch<T>>;

@@ -96,13 +96,7 @@ impl Generate for TagType {
 
 impl Generate for LinkRel {
     fn generate(e: &mut dyn Entropy) -> Self {
-        *e.pick(&[
-            LinkRel::SelfLink,
-            LinkRel::Attachments,
-            LinkRel::DefaultPaymentInstrument,
-            LinkRel::LeadSource,
-            LinkRel::Website,
-        ])
+        *e.pick(&LinkRel::ALL)
     }
 }
 

@@ -100,6 +100,7 @@ impl CheckInstrument {
 /// assert!(matches!(paypal, PaymentInstrument::Alternative(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentInstrument {
     /// `payment-card`, `ach`, or `paypal` with an id.
     Vaulted(VaultedInstrument),

@@ -1,0 +1,128 @@
+//! The public API's promises that the compiler can check: every public type is `Send + Sync`
+//! (a server shares them across threads and holds them across an `.await`), and this list names
+//! every type the crate exports.
+
+use rebilly_customer::*;
+
+fn send_sync<T: Send + Sync + ?Sized>() {}
+
+/// Every public type, by the name it is exported under. `every_export_is_listed` holds this list
+/// to `src/lib.rs`.
+macro_rules! public_types {
+    ($($name:ident $(<$($arg:tt),*>)?),* $(,)?) => {
+        const LISTED: &[&str] = &[$(stringify!($name)),*];
+
+        #[test]
+        fn every_public_type_is_send_and_sync() {
+            $( send_sync::<$name $(<$($arg),*>)?>(); )*
+        }
+    };
+}
+
+public_types!(
+    AddressLine,
+    AlternativeInstrument,
+    CashInstrument,
+    CheckInstrument,
+    City,
+    Conflict,
+    Contact,
+    ContactEmail,
+    ContactName,
+    ContactPatch,
+    ContactPhone,
+    CountryCode,
+    CurrencyCode,
+    CustomFieldDefinition,
+    CustomFieldDefinitions,
+    CustomFieldName,
+    CustomFieldType,
+    CustomFields,
+    CustomFieldsPatch,
+    Customer,
+    CustomerId,
+    CustomerTags,
+    DateOfBirth,
+    EmailAddress,
+    ErrorCode,
+    FieldPath,
+    JobTitle,
+    Label,
+    Link,
+    LinkRel,
+    ListItem<EmailAddress>,
+    MalformedBody,
+    Money,
+    Organization,
+    OrganizationId,
+    ParseOptions,
+    Patch<ContactName>,
+    PathSegment,
+    PaymentInstrument,
+    PaymentInstrumentId,
+    PaymentMethod,
+    PaymentToken,
+    PhoneNumber,
+    PostalCode,
+    PrimaryList<PhoneNumber>,
+    Problem,
+    RefuseAllTokens,
+    Region,
+    RequestError,
+    Tag,
+    TagId,
+    TagName,
+    TagType,
+    Timestamp,
+    TokenRejection,
+    UnknownMembers,
+    UpsertContext<'static>,
+    UpsertError,
+    UpsertOutcome,
+    UpsertRequest,
+    ValidationError,
+    VaultedInstrument,
+    Violation,
+    ViolationKind,
+    WebsiteId,
+    NearMiss,
+    NearMissPair,
+    ValidBody,
+);
+
+#[test]
+fn a_token_resolver_is_send_and_sync() {
+    send_sync::<dyn TokenResolver>();
+}
+
+/// Every type `src/lib.rs` re-exports (names starting with a capital in a `pub use`) is in the
+/// list above, so a new public type cannot skip the check.
+#[test]
+fn every_export_is_listed() {
+    let lib = include_str!("../src/lib.rs");
+    let mut exported = Vec::new();
+    let mut in_use = false;
+    for line in lib.lines() {
+        let line = line.trim();
+        if line.starts_with("pub use") {
+            in_use = true;
+        }
+        if in_use {
+            let names = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            exported.extend(names.filter(|name| {
+                name.chars().next().is_some_and(char::is_uppercase)
+                    && name.chars().any(char::is_lowercase)
+            }));
+            if line.ends_with(';') {
+                in_use = false;
+            }
+        }
+    }
+    // Traits are checked on their own above, not as types.
+    let traits = ["TokenResolver"];
+    let missing: Vec<&str> = exported
+        .into_iter()
+        .filter(|name| !LISTED.contains(name) && !traits.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not in the list: {missing:?}");
+}
