@@ -75,7 +75,9 @@ fn payment_methods(src: &mut String) {
     }
     src.push_str("    ];\n\n");
     src.push_str("    /// The method's name exactly as the contract spells it.\n");
-    src.push_str("    pub const fn as_str(self) -> &'static str {\n        match self {\n");
+    src.push_str(
+        "    #[must_use]\n    pub const fn as_str(self) -> &'static str {\n        match self {\n",
+    );
     for (method, variant) in methods.iter().zip(&variants) {
         writeln!(src, "            PaymentMethod::{variant} => {method:?},").unwrap();
     }

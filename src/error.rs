@@ -53,6 +53,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// The code as it appears in a problem body.
+    #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Required => "required",
@@ -159,6 +160,7 @@ pub enum ViolationKind {
 
 impl ViolationKind {
     /// The stable code of this kind.
+    #[must_use]
     pub fn code(&self) -> ErrorCode {
         match self {
             ViolationKind::Required => ErrorCode::Required,
@@ -251,21 +253,25 @@ pub struct FieldPath(Vec<PathSegment>);
 
 impl FieldPath {
     /// The empty path: the value being checked.
+    #[must_use]
     pub const fn root() -> Self {
         FieldPath(Vec::new())
     }
 
     /// The segments, outermost first.
+    #[must_use]
     pub fn segments(&self) -> &[PathSegment] {
         &self.0
     }
 
     /// Whether this is the root path.
+    #[must_use]
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
 
     /// This path with `segment` appended.
+    #[must_use]
     pub fn join(mut self, segment: impl Into<PathSegment>) -> Self {
         self.0.push(segment.into());
         self
@@ -326,31 +332,37 @@ pub struct Violation {
 
 impl Violation {
     /// A violation at `path`.
+    #[must_use]
     pub fn new(path: FieldPath, kind: ViolationKind) -> Self {
         Violation { path, kind }
     }
 
     /// Where the violation is.
+    #[must_use]
     pub fn path(&self) -> &FieldPath {
         &self.path
     }
 
     /// The path in dot notation, as the `field` of an `invalidFields` item.
+    #[must_use]
     pub fn field(&self) -> String {
         self.path.to_string()
     }
 
     /// What rule was broken.
+    #[must_use]
     pub fn kind(&self) -> &ViolationKind {
         &self.kind
     }
 
     /// The stable code.
+    #[must_use]
     pub fn code(&self) -> ErrorCode {
         self.kind.code()
     }
 
     /// The message: the rule and the limit, never the submitted value.
+    #[must_use]
     pub fn message(&self) -> String {
         self.kind.to_string()
     }
@@ -395,6 +407,7 @@ impl ValidationError {
     ///
     /// # Panics
     /// When `violations` is empty: an error must say what is wrong.
+    #[must_use]
     pub fn new(violations: Vec<Violation>) -> Self {
         assert!(
             !violations.is_empty(),
@@ -404,6 +417,7 @@ impl ValidationError {
     }
 
     /// One violation of the value itself (root path).
+    #[must_use]
     pub fn single(kind: ViolationKind) -> Self {
         ValidationError {
             violations: vec![Violation::new(FieldPath::root(), kind)],
@@ -411,11 +425,13 @@ impl ValidationError {
     }
 
     /// The violations, in document order.
+    #[must_use]
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
     /// The violations, by value.
+    #[must_use]
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
     }

@@ -18,6 +18,7 @@ macro_rules! string_value {
             /// # Panics
             /// When `text` breaks a rule.
             #[track_caller]
+            #[must_use]
             pub fn from_static(text: &'static str) -> Self {
                 match Self::parse(text) {
                     Ok(value) => value,
@@ -29,12 +30,14 @@ macro_rules! string_value {
             }
 
             /// The stored (canonical) text.
+            #[must_use]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
 
             /// The stored text, by value.
             #[allow(clippy::useless_conversion)]
+            #[must_use]
             pub fn into_string(self) -> String {
                 self.0.into()
             }

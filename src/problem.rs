@@ -38,6 +38,7 @@ pub enum Problem {
 
 impl Problem {
     /// The HTTP status.
+    #[must_use]
     pub fn status(&self) -> u16 {
         match self {
             Problem::Malformed(_) => 400,
@@ -47,6 +48,7 @@ impl Problem {
     }
 
     /// The RFC 7807 `title`.
+    #[must_use]
     pub fn title(&self) -> &'static str {
         match self {
             Problem::Malformed(_) => "Malformed request",
@@ -56,6 +58,7 @@ impl Problem {
     }
 
     /// The RFC 7807 `detail`.
+    #[must_use]
     pub fn detail(&self) -> String {
         match self {
             Problem::Malformed(m) => m.to_string(),
@@ -68,6 +71,7 @@ impl Problem {
     }
 
     /// The `invalidFields` of a 422, empty otherwise.
+    #[must_use]
     pub fn invalid_fields(&self) -> &[Violation] {
         match self {
             Problem::Invalid(error) => error.violations(),
@@ -76,11 +80,13 @@ impl Problem {
     }
 
     /// The media type: `application/problem+json`.
+    #[must_use]
     pub fn content_type(&self) -> &'static str {
         PROBLEM_CONTENT_TYPE
     }
 
     /// The body as compact JSON.
+    #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a problem always serializes")
     }

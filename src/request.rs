@@ -122,14 +122,17 @@ impl MalformedBody {
     }
 
     /// What is wrong, without the position.
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
     /// The line of the error, from 1.
+    #[must_use]
     pub fn line(&self) -> usize {
         self.line
     }
     /// The column of the error, from 1 (0 at the very start of a line).
+    #[must_use]
     pub fn column(&self) -> usize {
         self.column
     }
@@ -247,6 +250,7 @@ impl UpsertRequest {
     }
 
     /// A request for `id` that changes nothing; set members with the `with_` methods.
+    #[must_use]
     pub fn new(id: CustomerId) -> Self {
         UpsertRequest {
             id,
@@ -260,61 +264,74 @@ impl UpsertRequest {
     }
 
     /// Sets `websiteId`.
+    #[must_use]
     pub fn with_website_id(mut self, website_id: WebsiteId) -> Self {
         self.website_id = Some(website_id);
         self
     }
     /// Sets `paymentToken`.
+    #[must_use]
     pub fn with_payment_token(mut self, token: PaymentToken) -> Self {
         self.payment_token = Some(token);
         self
     }
     /// Sets what happens to `defaultPaymentInstrument`.
+    #[must_use]
     pub fn with_default_payment_instrument(mut self, patch: Patch<PaymentInstrument>) -> Self {
         self.default_payment_instrument = patch;
         self
     }
     /// Sets the `customFields` merge patch.
+    #[must_use]
     pub fn with_custom_fields(mut self, patch: CustomFieldsPatch) -> Self {
         self.custom_fields = Some(patch);
         self
     }
     /// Sets what happens to `primaryAddress`.
+    #[must_use]
     pub fn with_primary_address(mut self, patch: Patch<ContactPatch>) -> Self {
         self.primary_address = patch;
         self
     }
     /// Sets `isEddRequired`.
+    #[must_use]
     pub fn with_is_edd_required(mut self, value: bool) -> Self {
         self.is_edd_required = Some(value);
         self
     }
 
     /// The path id.
+    #[must_use]
     pub fn id(&self) -> &CustomerId {
         &self.id
     }
     /// `websiteId`, if sent.
+    #[must_use]
     pub fn website_id(&self) -> Option<&WebsiteId> {
         self.website_id.as_ref()
     }
     /// `paymentToken`, if sent.
+    #[must_use]
     pub fn payment_token(&self) -> Option<&PaymentToken> {
         self.payment_token.as_ref()
     }
     /// What the request does to `defaultPaymentInstrument`.
+    #[must_use]
     pub fn default_payment_instrument(&self) -> &Patch<PaymentInstrument> {
         &self.default_payment_instrument
     }
     /// The `customFields` merge patch, if sent.
+    #[must_use]
     pub fn custom_fields(&self) -> Option<&CustomFieldsPatch> {
         self.custom_fields.as_ref()
     }
     /// What the request does to `primaryAddress`.
+    #[must_use]
     pub fn primary_address(&self) -> &Patch<ContactPatch> {
         &self.primary_address
     }
     /// `isEddRequired`, if sent.
+    #[must_use]
     pub fn is_edd_required(&self) -> Option<bool> {
         self.is_edd_required
     }

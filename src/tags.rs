@@ -51,6 +51,7 @@ impl TagType {
     }
 
     /// The type as the API spells it.
+    #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             TagType::Customer => "customer",
@@ -83,6 +84,7 @@ pub struct Tag {
 
 impl Tag {
     /// A tag with a name and type and no id or times.
+    #[must_use]
     pub fn new(name: TagName, tag_type: TagType) -> Self {
         Tag {
             name,
@@ -94,6 +96,7 @@ impl Tag {
     }
 
     /// The same tag with its id and times.
+    #[must_use]
     pub fn with_metadata(
         mut self,
         id: Option<TagId>,
@@ -107,22 +110,27 @@ impl Tag {
     }
 
     /// The name.
+    #[must_use]
     pub fn name(&self) -> &TagName {
         &self.name
     }
     /// The type.
+    #[must_use]
     pub fn tag_type(&self) -> TagType {
         self.tag_type
     }
     /// The id, if known.
+    #[must_use]
     pub fn id(&self) -> Option<&TagId> {
         self.id.as_ref()
     }
     /// When the tag was created, if known.
+    #[must_use]
     pub fn created_time(&self) -> Option<Timestamp> {
         self.created_time
     }
     /// When the tag was last updated, if known.
+    #[must_use]
     pub fn updated_time(&self) -> Option<Timestamp> {
         self.updated_time
     }
@@ -237,6 +245,7 @@ impl CustomerTags {
     }
 
     /// The tags, in order.
+    #[must_use]
     pub fn tags(&self) -> &[Tag] {
         &self.0
     }

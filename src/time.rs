@@ -52,12 +52,14 @@ impl Timestamp {
 
     /// The time truncated to whole seconds, and brought within the years 0000 to 9999 (the
     /// only ones the resource can write) when it lies outside them.
+    #[must_use]
     pub fn from_datetime(time: DateTime<Utc>) -> Self {
         let (first, last) = representable();
         Timestamp(time.trunc_subsecs(0).clamp(first, last))
     }
 
     /// The time.
+    #[must_use]
     pub fn datetime(self) -> DateTime<Utc> {
         self.0
     }

@@ -38,6 +38,7 @@ impl DateOfBirth {
     }
 
     /// The date.
+    #[must_use]
     pub fn date(self) -> NaiveDate {
         self.0
     }

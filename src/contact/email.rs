@@ -72,12 +72,14 @@ impl EmailAddress {
     }
 
     /// The part before the `@`, as written.
+    #[must_use]
     pub fn local_part(&self) -> &str {
         let at = self.0.rfind('@').expect("a parsed address has an @");
         &self.0[..at]
     }
 
     /// The domain, lowercased.
+    #[must_use]
     pub fn domain(&self) -> &str {
         let at = self.0.rfind('@').expect("a parsed address has an @");
         &self.0[at + 1..]

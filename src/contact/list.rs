@@ -102,21 +102,25 @@ impl<V> PrimaryList<V> {
     }
 
     /// The items, in order.
+    #[must_use]
     pub fn items(&self) -> &[ListItem<V>] {
         &self.0
     }
 
     /// Whether the list is empty.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The primary item, if any.
+    #[must_use]
     pub fn primary(&self) -> Option<&ListItem<V>> {
         self.0.iter().find(|item| item.primary)
     }
 
     /// The primary item, else the first.
+    #[must_use]
     pub fn preferred(&self) -> Option<&ListItem<V>> {
         self.primary().or_else(|| self.0.first())
     }

@@ -57,6 +57,7 @@ macro_rules! contact_members {
         impl Contact {
             $(
                 #[doc = concat!("`", $json, "`, if set.")]
+                #[must_use]
                 pub fn $field(&self) -> Option<&$ty> {
                     self.$field.as_ref()
                 }
@@ -135,6 +136,7 @@ macro_rules! contact_members {
 
             $(
                 #[doc = concat!("What the patch does to `", $json, "`.")]
+                #[must_use]
                 pub fn $field(&self) -> &Patch<$ty> {
                     &self.$field
                 }
@@ -302,16 +304,19 @@ impl<'de> Shape<'de> for ContactShape {
 
 impl Contact {
     /// An empty contact: every member unset.
+    #[must_use]
     pub fn new() -> Self {
         Contact::default()
     }
 
     /// The phone numbers.
+    #[must_use]
     pub fn phone_numbers(&self) -> &PrimaryList<PhoneNumber> {
         &self.phone_numbers
     }
 
     /// The email addresses.
+    #[must_use]
     pub fn emails(&self) -> &PrimaryList<EmailAddress> {
         &self.emails
     }
@@ -328,6 +333,7 @@ impl Contact {
 
     /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (SPEC
     /// section 4), 40 lowercase hex digits.
+    #[must_use]
     pub fn hash(&self) -> String {
         hash::contact_hash(self)
     }
@@ -335,11 +341,13 @@ impl Contact {
 
 impl ContactPatch {
     /// The new phone list, if the patch replaces it.
+    #[must_use]
     pub fn phone_numbers(&self) -> Option<&PrimaryList<PhoneNumber>> {
         self.phone_numbers.as_ref()
     }
 
     /// The new email list, if the patch replaces it.
+    #[must_use]
     pub fn emails(&self) -> Option<&PrimaryList<EmailAddress>> {
         self.emails.as_ref()
     }

@@ -61,6 +61,7 @@ impl CustomFieldType {
     ];
 
     /// The type as definitions spell it.
+    #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             CustomFieldType::Array => "array",
@@ -148,6 +149,7 @@ fn definition_error(member: &'static str, reason: String) -> ValidationError {
 
 impl CustomFieldDefinition {
     /// A definition of `field_type` with no extra constraint.
+    #[must_use]
     pub fn new(field_type: CustomFieldType) -> Self {
         CustomFieldDefinition {
             field_type,
@@ -204,11 +206,13 @@ impl CustomFieldDefinition {
     }
 
     /// The type.
+    #[must_use]
     pub fn field_type(&self) -> CustomFieldType {
         self.field_type
     }
 
     /// The allowed values, if restricted.
+    #[must_use]
     pub fn allowed_values(&self) -> Option<&[String]> {
         self.allowed_values
             .as_ref()
@@ -216,6 +220,7 @@ impl CustomFieldDefinition {
     }
 
     /// The longest `string` value: `maxLength`, else 255. `None` for other types.
+    #[must_use]
     pub fn max_length(&self) -> Option<usize> {
         (self.field_type == CustomFieldType::String)
             .then(|| self.max_length.unwrap_or(STRING_DEFAULT_MAX))
@@ -377,6 +382,7 @@ pub struct CustomFieldDefinitions(BTreeMap<CustomFieldName, CustomFieldDefinitio
 
 impl CustomFieldDefinitions {
     /// No definitions: every custom field name is then unknown.
+    #[must_use]
     pub fn new() -> Self {
         CustomFieldDefinitions::default()
     }
@@ -387,12 +393,14 @@ impl CustomFieldDefinitions {
     }
 
     /// Adds or replaces a definition, by value.
+    #[must_use]
     pub fn with(mut self, name: CustomFieldName, definition: CustomFieldDefinition) -> Self {
         self.insert(name, definition);
         self
     }
 
     /// The definition of `name`, if any.
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<&CustomFieldDefinition> {
         self.0.get(name)
     }

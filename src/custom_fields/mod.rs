@@ -74,11 +74,13 @@ impl Eq for CustomFields {}
 
 impl CustomFields {
     /// No custom fields.
+    #[must_use]
     pub fn new() -> Self {
         CustomFields::default()
     }
 
     /// The value of a field.
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.0.get(name)
     }
@@ -100,11 +102,13 @@ impl CustomFields {
     }
 
     /// How many fields there are.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether there are none.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -258,6 +262,7 @@ impl Eq for CustomFieldsPatch {}
 
 impl CustomFieldsPatch {
     /// An empty patch.
+    #[must_use]
     pub fn new() -> Self {
         CustomFieldsPatch::default()
     }
@@ -268,6 +273,7 @@ impl CustomFieldsPatch {
     }
 
     /// The members, in document order.
+    #[must_use]
     pub fn members(&self) -> &[(CustomFieldName, Option<Value>)] {
         &self.0
     }

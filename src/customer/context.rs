@@ -29,6 +29,7 @@ impl TokenRejection {
     }
 
     /// The reason.
+    #[must_use]
     pub fn reason(&self) -> &str {
         &self.reason
     }
@@ -123,18 +124,21 @@ impl<'a> UpsertContext<'a> {
     }
 
     /// The website of a created customer whose request sends none (not used on update).
+    #[must_use]
     pub fn with_default_website(mut self, website_id: WebsiteId) -> Self {
         self.default_website_id = Some(website_id);
         self
     }
 
     /// Optimistic concurrency: the upsert is a 409 unless a customer is stored with this revision.
+    #[must_use]
     pub fn with_expected_revision(mut self, revision: u64) -> Self {
         self.expected_revision = Some(revision);
         self
     }
 
     /// The resolver that exchanges a request's `paymentToken`.
+    #[must_use]
     pub fn with_token_resolver(mut self, resolver: &'a dyn TokenResolver) -> Self {
         self.token_resolver = resolver;
         self
@@ -142,6 +146,7 @@ impl<'a> UpsertContext<'a> {
 
     /// The organization's custom field definitions: values are checked against them and names
     /// without one are refused.
+    #[must_use]
     pub fn with_custom_field_definitions(
         mut self,
         definitions: &'a CustomFieldDefinitions,
@@ -151,6 +156,7 @@ impl<'a> UpsertContext<'a> {
     }
 
     /// The base URL of `_links` and `Location`, used as given without its trailing slashes.
+    #[must_use]
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
         let mut base_url = base_url.into();
         let kept = base_url.trim_end_matches('/').len();
@@ -160,42 +166,50 @@ impl<'a> UpsertContext<'a> {
     }
 
     /// The currency of a created customer's statistics (`USD` unless set).
+    #[must_use]
     pub fn with_reporting_currency(mut self, currency: CurrencyCode) -> Self {
         self.reporting_currency = currency;
         self
     }
 
     /// The time of the upsert.
+    #[must_use]
     pub fn now(&self) -> Timestamp {
         self.now
     }
 
     /// The organization.
+    #[must_use]
     pub fn organization_id(&self) -> &OrganizationId {
         &self.organization_id
     }
 
     /// The default website, if any.
+    #[must_use]
     pub fn default_website_id(&self) -> Option<&WebsiteId> {
         self.default_website_id.as_ref()
     }
 
     /// The expected revision, if any.
+    #[must_use]
     pub fn expected_revision(&self) -> Option<u64> {
         self.expected_revision
     }
 
     /// The custom field definitions, if any.
+    #[must_use]
     pub fn custom_field_definitions(&self) -> Option<&CustomFieldDefinitions> {
         self.custom_field_definitions
     }
 
     /// The base URL, without a trailing slash.
+    #[must_use]
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
     /// The reporting currency.
+    #[must_use]
     pub fn reporting_currency(&self) -> CurrencyCode {
         self.reporting_currency
     }

@@ -26,6 +26,7 @@ pub enum LinkRel {
 
 impl LinkRel {
     /// The relation as the API spells it.
+    #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             LinkRel::SelfLink => "self",
@@ -76,14 +77,17 @@ pub struct Link {
 
 impl Link {
     /// A link.
+    #[must_use]
     pub fn new(rel: LinkRel, href: String) -> Self {
         Link { rel, href }
     }
     /// The relation.
+    #[must_use]
     pub fn rel(&self) -> LinkRel {
         self.rel
     }
     /// The URL.
+    #[must_use]
     pub fn href(&self) -> &str {
         &self.href
     }

@@ -39,6 +39,7 @@ pub struct Money {
 
 impl Money {
     /// Zero in `currency`.
+    #[must_use]
     pub fn zero(currency: CurrencyCode) -> Self {
         Money {
             currency,
@@ -48,6 +49,7 @@ impl Money {
     }
 
     /// An amount; `None` unless both numbers are finite.
+    #[must_use]
     pub fn new(currency: CurrencyCode, amount: f64, amount_usd: f64) -> Option<Self> {
         (amount.is_finite() && amount_usd.is_finite()).then_some(Money {
             currency,
@@ -57,14 +59,17 @@ impl Money {
     }
 
     /// The reporting currency.
+    #[must_use]
     pub fn currency(&self) -> CurrencyCode {
         self.currency
     }
     /// The amount in the reporting currency.
+    #[must_use]
     pub fn amount(&self) -> f64 {
         self.amount
     }
     /// The amount in USD.
+    #[must_use]
     pub fn amount_usd(&self) -> f64 {
         self.amount_usd
     }
@@ -109,88 +114,109 @@ pub struct Customer {
 
 impl Customer {
     /// The id.
+    #[must_use]
     pub fn id(&self) -> &CustomerId {
         &self.id
     }
     /// The website the customer came from.
+    #[must_use]
     pub fn website_id(&self) -> &WebsiteId {
         &self.website_id
     }
     /// The organization.
+    #[must_use]
     pub fn organization_id(&self) -> &OrganizationId {
         &self.organization_id
     }
     /// The default payment instrument, if any.
+    #[must_use]
     pub fn default_payment_instrument(&self) -> Option<&PaymentInstrument> {
         self.default_payment_instrument.as_ref()
     }
     /// The custom fields.
+    #[must_use]
     pub fn custom_fields(&self) -> &CustomFields {
         &self.custom_fields
     }
     /// The contact, if any.
+    #[must_use]
     pub fn primary_address(&self) -> Option<&Contact> {
         self.primary_address.as_ref()
     }
     /// Whether Enhanced Due Diligence is required.
+    #[must_use]
     pub fn is_edd_required(&self) -> bool {
         self.is_edd_required
     }
     /// When the customer was created.
+    #[must_use]
     pub fn created_time(&self) -> Timestamp {
         self.created_time
     }
     /// When the customer last changed.
+    #[must_use]
     pub fn updated_time(&self) -> Timestamp {
         self.updated_time
     }
     /// How many times the customer's data changed.
+    #[must_use]
     pub fn revision(&self) -> u64 {
         self.revision
     }
     /// The average approved payment.
+    #[must_use]
     pub fn average_value(&self) -> &Money {
         &self.average_value
     }
     /// How many approved payments.
+    #[must_use]
     pub fn payment_count(&self) -> u64 {
         self.payment_count
     }
     /// When the last approved payment was, if any.
+    #[must_use]
     pub fn last_payment_time(&self) -> Option<Timestamp> {
         self.last_payment_time
     }
     /// The lifetime revenue.
+    #[must_use]
     pub fn lifetime_revenue(&self) -> &Money {
         &self.lifetime_revenue
     }
     /// How many invoices.
+    #[must_use]
     pub fn invoice_count(&self) -> u64 {
         self.invoice_count
     }
     /// The tags.
+    #[must_use]
     pub fn tags(&self) -> &CustomerTags {
         &self.tags
     }
     /// Whether KYC is fulfilled.
+    #[must_use]
     pub fn has_fulfilled_kyc(&self) -> bool {
         self.has_fulfilled_kyc
     }
     /// The links.
+    #[must_use]
     pub fn links(&self) -> &[Link] {
         &self.links
     }
 
     /// `email`: the primary email's value, else the first email's, else none.
+    #[must_use]
     pub fn email(&self) -> Option<&EmailAddress> {
         let contact = self.primary_address.as_ref()?;
         contact.emails().preferred().map(|item| item.value())
     }
     /// `firstName`: the contact's.
+    #[must_use]
     pub fn first_name(&self) -> Option<&ContactName> {
         self.primary_address.as_ref()?.first_name()
     }
     /// `lastName`: the contact's.
+    #[must_use]
     pub fn last_name(&self) -> Option<&ContactName> {
         self.primary_address.as_ref()?.last_name()
     }
@@ -199,6 +225,7 @@ impl Customer {
     ///
     /// The same text as `serde_json::to_string(&customer)`, written by the crate's fast writer
     /// into a buffer sized for a typical customer: a server renders on every request.
+    #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = JsonOut::with_capacity(2048);
         out.raw(b"{\"id\":");

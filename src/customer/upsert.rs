@@ -38,6 +38,7 @@ pub enum UpsertOutcome {
 
 impl UpsertOutcome {
     /// The HTTP status: 201 for Created, 200 otherwise.
+    #[must_use]
     pub fn status(&self) -> u16 {
         match self {
             UpsertOutcome::Created(_) => 201,
@@ -46,6 +47,7 @@ impl UpsertOutcome {
     }
 
     /// `"created"`, `"updated"` or `"unchanged"`.
+    #[must_use]
     pub fn as_str(&self) -> &'static str {
         match self {
             UpsertOutcome::Created(_) => "created",
@@ -55,6 +57,7 @@ impl UpsertOutcome {
     }
 
     /// The customer to render and store.
+    #[must_use]
     pub fn customer(&self) -> &Customer {
         match self {
             UpsertOutcome::Created(customer)
@@ -64,6 +67,7 @@ impl UpsertOutcome {
     }
 
     /// The customer, by value.
+    #[must_use]
     pub fn into_customer(self) -> Customer {
         match self {
             UpsertOutcome::Created(customer)
@@ -73,6 +77,7 @@ impl UpsertOutcome {
     }
 
     /// The changed members of an update; empty otherwise.
+    #[must_use]
     pub fn changes(&self) -> &[FieldPath] {
         match self {
             UpsertOutcome::Updated { changes, .. } => changes,
@@ -81,6 +86,7 @@ impl UpsertOutcome {
     }
 
     /// The `Location` header of a 201: `{base}/customers/{id}`. `None` for a 200.
+    #[must_use]
     pub fn location(&self) -> Option<&str> {
         match self {
             UpsertOutcome::Created(customer) => customer.link(LinkRel::SelfLink),
@@ -98,16 +104,19 @@ pub struct Conflict {
 
 impl Conflict {
     /// The revision the caller expected, if it set one.
+    #[must_use]
     pub fn expected_revision(&self) -> Option<u64> {
         self.expected
     }
 
     /// The stored revision, if a customer is stored.
+    #[must_use]
     pub fn stored_revision(&self) -> Option<u64> {
         self.stored
     }
 
     /// The RFC 7807 `detail`.
+    #[must_use]
     pub fn detail(&self) -> String {
         self.to_string()
     }

@@ -26,16 +26,19 @@ pub struct ValidBody {
 
 impl ValidBody {
     /// The id of the path, `PUT /customers/{id}`.
+    #[must_use]
     pub fn path_id(&self) -> &str {
         &self.path_id
     }
 
     /// The body's bytes.
+    #[must_use]
     pub fn json(&self) -> &[u8] {
         &self.json
     }
 
     /// The request the body must parse to.
+    #[must_use]
     pub fn request(&self) -> &UpsertRequest {
         &self.request
     }
@@ -112,16 +115,19 @@ pub struct NearMiss {
 
 impl NearMiss {
     /// The id of the path.
+    #[must_use]
     pub fn path_id(&self) -> &str {
         &self.path_id
     }
 
     /// The body's bytes.
+    #[must_use]
     pub fn json(&self) -> &[u8] {
         &self.json
     }
 
     /// The violations the body must produce, and no others, as `(field, code)`, sorted.
+    #[must_use]
     pub fn expected(&self) -> &[(String, ErrorCode)] {
         &self.expected
     }
@@ -462,21 +468,25 @@ pub struct NearMissPair {
 
 impl NearMissPair {
     /// The id of the path.
+    #[must_use]
     pub fn path_id(&self) -> &str {
         &self.path_id
     }
 
     /// The body broken in the first place only.
+    #[must_use]
     pub fn first(&self) -> &[u8] {
         &self.first
     }
 
     /// The body broken in the second place only.
+    #[must_use]
     pub fn second(&self) -> &[u8] {
         &self.second
     }
 
     /// The body broken in both places.
+    #[must_use]
     pub fn both(&self) -> &[u8] {
         &self.both
     }

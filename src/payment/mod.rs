@@ -25,10 +25,12 @@ pub struct VaultedInstrument {
 
 impl VaultedInstrument {
     /// The method.
+    #[must_use]
     pub fn method(&self) -> PaymentMethod {
         self.method
     }
     /// The vaulted instrument's id.
+    #[must_use]
     pub fn payment_instrument_id(&self) -> &PaymentInstrumentId {
         &self.payment_instrument_id
     }
@@ -44,10 +46,12 @@ pub struct AlternativeInstrument {
 
 impl AlternativeInstrument {
     /// The method.
+    #[must_use]
     pub fn method(&self) -> PaymentMethod {
         self.method
     }
     /// The instrument id, if any.
+    #[must_use]
     pub fn payment_instrument_id(&self) -> Option<&PaymentInstrumentId> {
         self.payment_instrument_id.as_ref()
     }
@@ -61,6 +65,7 @@ pub struct CashInstrument {
 
 impl CashInstrument {
     /// Who received the payment, if given.
+    #[must_use]
     pub fn received_by(&self) -> Option<&str> {
         self.received_by.as_deref()
     }
@@ -74,6 +79,7 @@ pub struct CheckInstrument {
 
 impl CheckInstrument {
     /// The check's reference, if given.
+    #[must_use]
     pub fn reference(&self) -> Option<&str> {
         self.reference.as_deref()
     }
@@ -182,6 +188,7 @@ impl PaymentInstrument {
     }
 
     /// A cash instrument; `received_by` is stored in NFC.
+    #[must_use]
     pub fn cash(received_by: Option<&str>) -> Self {
         PaymentInstrument::Cash(CashInstrument {
             received_by: received_by.map(|t| nfc(t).into_owned()),
@@ -189,6 +196,7 @@ impl PaymentInstrument {
     }
 
     /// A check instrument; `reference` is stored in NFC.
+    #[must_use]
     pub fn check(reference: Option<&str>) -> Self {
         PaymentInstrument::Check(CheckInstrument {
             reference: reference.map(|t| nfc(t).into_owned()),
@@ -196,6 +204,7 @@ impl PaymentInstrument {
     }
 
     /// The payment method.
+    #[must_use]
     pub fn method(&self) -> PaymentMethod {
         match self {
             PaymentInstrument::Vaulted(v) => v.method,
@@ -206,6 +215,7 @@ impl PaymentInstrument {
     }
 
     /// The instrument id, when the instrument has one.
+    #[must_use]
     pub fn payment_instrument_id(&self) -> Option<&PaymentInstrumentId> {
         match self {
             PaymentInstrument::Vaulted(v) => Some(&v.payment_instrument_id),

@@ -37,6 +37,7 @@ impl PaymentToken {
     }
 
     /// The token itself, for the resolver that exchanges it.
+    #[must_use]
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
