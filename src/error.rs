@@ -146,10 +146,11 @@ pub enum ViolationKind {
         /// The resolver's reason, which must not contain the token.
         reason: String,
     },
-    /// A custom field value breaks its definition.
+    /// A custom field value breaks its definition, or has none (or a definition breaks the
+    /// rules of definitions).
     CustomField {
-        /// The broken rule, in words.
-        reason: String,
+        /// The broken rule, with its limit and what was found.
+        rule: crate::CustomFieldRule,
     },
     /// A stored tag is not a customer tag, or repeats a name.
     Tag {
@@ -221,7 +222,7 @@ impl fmt::Display for ViolationKind {
             ViolationKind::TokenRejected { reason } => {
                 write!(f, "payment token was refused: {reason}")
             }
-            ViolationKind::CustomField { reason } => f.write_str(reason),
+            ViolationKind::CustomField { rule } => write!(f, "{rule}"),
             ViolationKind::Tag { reason } => f.write_str(reason),
         }
     }

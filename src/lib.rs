@@ -32,8 +32,8 @@ pub use contact::{
 };
 pub use custom_fields::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
-    CustomFieldName, CustomFieldType, CustomFields, CustomFieldsPatch, STRING_DEFAULT_MAX,
-    STRING_MAX_LIMIT,
+    CustomFieldName, CustomFieldRule, CustomFieldType, CustomFields, CustomFieldsPatch,
+    STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 pub use customer::{
     Conflict, Customer, DEFAULT_BASE_URL, Link, LinkRel, Money, RefuseAllTokens, TokenRejection,

@@ -153,6 +153,26 @@ macro_rules! parse_door {
     };
 }
 
+/// `parse(bytes)` for a type read from a JSON document by a [`Shape`](crate::de::Shape): the
+/// same reader as its `Deserialize`, with every violation kept as data (path and code) instead
+/// of flattened into a deserializer's message.
+macro_rules! json_door {
+    ($name:ty, $what:literal, $shape:expr, $into:expr) => {
+        impl $name {
+            #[doc = concat!("Reads ", $what, " from JSON bytes, with every rule applied and every violation")]
+            /// reported at once, with its path and code.
+            ///
+            /// # Errors
+            /// [`RequestError::Malformed`](crate::RequestError::Malformed) for bytes that are not
+            /// one JSON value (a repeated member name included); otherwise
+            /// [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation.
+            pub fn parse(bytes: &[u8]) -> Result<Self, $crate::RequestError> {
+                $crate::de::parse_document(bytes, $shape).map($into)
+            }
+        }
+    };
+}
+
 /// Declares `fn $name(key: &str) -> Option<usize>`: the position of `key` among the member
 /// names of an object, for [`known_members`](crate::de::known_members). Each name is compared as
 /// a constant, which the compiler reduces to a length test and a few loads instead of a call to

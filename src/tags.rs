@@ -312,6 +312,14 @@ impl<'de> Shape<'de> for CustomerTagsShape {
     }
 }
 
+json_door!(Tag, "a tag", TagShape, |tag| tag);
+json_door!(
+    CustomerTags,
+    "a customer's tags",
+    CustomerTagsShape,
+    |tags| tags
+);
+
 impl<'de> Deserialize<'de> for CustomerTags {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, CustomerTagsShape)

@@ -36,6 +36,7 @@ public_types!(
     CustomFieldDefinition,
     CustomFieldDefinitions,
     CustomFieldName,
+    CustomFieldRule,
     CustomFieldType,
     CustomFields,
     CustomFieldsPatch,

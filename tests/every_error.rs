@@ -281,9 +281,17 @@ fn a_string_value_reports_its_length_and_its_allowed_values_together() {
         .with_max_length(3)
         .unwrap();
     let error = definition.check(&json!("bronze")).unwrap_err();
+    let kinds: Vec<&ViolationKind> = error.violations().iter().map(|v| v.kind()).collect();
     assert_eq!(
-        error.codes(),
-        [ErrorCode::CustomField, ErrorCode::CustomField]
+        kinds,
+        [
+            &ViolationKind::CustomField {
+                rule: CustomFieldRule::TooLong { max: 3, actual: 6 }
+            },
+            &ViolationKind::CustomField {
+                rule: CustomFieldRule::NotAllowed { allowed: 1 }
+            },
+        ]
     );
     let array = CustomFieldDefinition::new(CustomFieldType::Array)
         .with_allowed_values(vec!["a".into()])

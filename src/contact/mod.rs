@@ -371,6 +371,19 @@ impl From<ContactPatch> for Contact {
     }
 }
 
+json_door!(
+    Contact,
+    "a contact (the resource form; `hash` is ignored)",
+    ContactShape,
+    Contact::from
+);
+json_door!(
+    ContactPatch,
+    "a request's `primaryAddress`",
+    ContactShape,
+    |patch| patch
+);
+
 /// Reads the resource form; `null` and absent members are unset, `hash` is ignored (derived).
 impl<'de> Deserialize<'de> for Contact {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

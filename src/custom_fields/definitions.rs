@@ -111,6 +111,116 @@ impl fmt::Display for CustomFieldType {
     }
 }
 
+/// Which rule of a custom field, or of a custom field definition, a value broke: the data of a
+/// `custom_field` violation, with the limits and the found sizes. Never the value itself.
+///
+/// ```
+/// use rebilly_customer::{CustomFieldDefinition, CustomFieldRule, CustomFieldType, ViolationKind};
+/// let short = CustomFieldDefinition::new(CustomFieldType::String).with_max_length(3).unwrap();
+/// let error = short.check(&serde_json::json!("four")).unwrap_err();
+/// assert_eq!(
+///     error.violations()[0].kind(),
+///     &ViolationKind::CustomField { rule: CustomFieldRule::TooLong { max: 3, actual: 4 } }
+/// );
+/// assert_eq!(error.to_string(), "must be at most 3 characters, got 4");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomFieldRule {
+    /// The organization defines no custom field of this name.
+    Undefined,
+    /// The value is not of the field's type (or not a valid value of it: a date that is not a
+    /// calendar day, an integer out of range).
+    WrongType {
+        /// The field's type.
+        expected: CustomFieldType,
+    },
+    /// A string value, or an item of an array value, has more characters than allowed.
+    TooLong {
+        /// The limit, in code points.
+        max: usize,
+        /// The value's length, in code points.
+        actual: usize,
+    },
+    /// An array value has more items than allowed.
+    TooManyItems {
+        /// The limit.
+        max: usize,
+        /// How many items the value has.
+        actual: usize,
+    },
+    /// An item of an array value is not a string.
+    ItemNotString,
+    /// The value, or an item of it, is none of the definition's allowed values.
+    NotAllowed {
+        /// How many values are allowed.
+        allowed: usize,
+    },
+    /// A member of a monetary value (`currency`, `amount`) is missing.
+    MissingMember,
+    /// A monetary value has a member other than `currency` and `amount`.
+    UnknownMember,
+    /// A monetary `currency` is not an ISO 4217 code of the table.
+    NotCurrency,
+    /// A monetary `amount` is not a number.
+    NotNumber,
+    /// A definition sets a constraint that its type does not have.
+    ConstraintNotForType {
+        /// The types that have the constraint, in words.
+        only_for: &'static str,
+        /// The definition's type.
+        field_type: CustomFieldType,
+    },
+    /// A definition's `maxLength` is not an integer from 1 to the limit.
+    MaxLengthOutOfRange {
+        /// The largest `maxLength` allowed.
+        limit: usize,
+        /// The `maxLength` found, when it is a non-negative integer.
+        actual: Option<usize>,
+    },
+    /// A definition's `allowedValues` is not an array of strings.
+    AllowedValuesNotStrings,
+}
+
+impl fmt::Display for CustomFieldRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CustomFieldRule::Undefined => f.write_str("no custom field of this name is defined"),
+            CustomFieldRule::WrongType { expected } => write!(f, "must be {}", expected.expected()),
+            CustomFieldRule::TooLong { max, actual } => {
+                write!(f, "must be at most {max} characters, got {actual}")
+            }
+            CustomFieldRule::TooManyItems { max, actual } => {
+                write!(f, "must have at most {max} items, got {actual}")
+            }
+            CustomFieldRule::ItemNotString => f.write_str("must be a string"),
+            CustomFieldRule::NotAllowed { allowed: 1 } => {
+                f.write_str("must be the one allowed value")
+            }
+            CustomFieldRule::NotAllowed { allowed } => {
+                write!(f, "must be one of the {allowed} allowed values")
+            }
+            CustomFieldRule::MissingMember => f.write_str("is required"),
+            CustomFieldRule::UnknownMember => f.write_str("unknown field"),
+            CustomFieldRule::NotCurrency => f.write_str("must be an ISO 4217 currency code"),
+            CustomFieldRule::NotNumber => f.write_str("must be a number"),
+            CustomFieldRule::ConstraintNotForType {
+                only_for,
+                field_type,
+            } => write!(f, "is only for {only_for}, not {field_type}"),
+            CustomFieldRule::MaxLengthOutOfRange {
+                limit,
+                actual: Some(actual),
+            } => write!(f, "must be from 1 to {limit}, got {actual}"),
+            CustomFieldRule::MaxLengthOutOfRange {
+                limit,
+                actual: None,
+            } => write!(f, "must be an integer from 1 to {limit}"),
+            CustomFieldRule::AllowedValuesNotStrings => f.write_str("must be an array of strings"),
+        }
+    }
+}
+
 /// The definition of one custom field: its type, and for `string` and `array` the values it
 /// allows; for `string` its longest length.
 ///
@@ -139,10 +249,10 @@ struct AllowedValues {
     set: HashSet<String>,
 }
 
-fn definition_error(member: &'static str, reason: String) -> ValidationError {
+fn definition_error(member: &'static str, rule: CustomFieldRule) -> ValidationError {
     Violation::new(
         FieldPath::root().join("additionalSchema").join(member),
-        ViolationKind::CustomField { reason },
+        ViolationKind::CustomField { rule },
     )
     .into()
 }
@@ -169,7 +279,10 @@ impl CustomFieldDefinition {
         ) {
             return Err(definition_error(
                 "allowedValues",
-                format!("is only for string and array, not {}", self.field_type),
+                CustomFieldRule::ConstraintNotForType {
+                    only_for: "string and array",
+                    field_type: self.field_type,
+                },
             ));
         }
         // Values are compared with NFC text, so the allowed ones are kept in NFC too.
@@ -189,13 +302,19 @@ impl CustomFieldDefinition {
         if self.field_type != CustomFieldType::String {
             violations.extend(definition_error(
                 "maxLength",
-                format!("is only for string, not {}", self.field_type),
+                CustomFieldRule::ConstraintNotForType {
+                    only_for: "string",
+                    field_type: self.field_type,
+                },
             ));
         }
         if !(1..=STRING_MAX_LIMIT).contains(&max) {
             violations.extend(definition_error(
                 "maxLength",
-                format!("must be from 1 to {STRING_MAX_LIMIT}, got {max}"),
+                CustomFieldRule::MaxLengthOutOfRange {
+                    limit: STRING_MAX_LIMIT,
+                    actual: Some(max),
+                },
             ));
         }
         if !violations.is_empty() {
@@ -233,10 +352,12 @@ impl CustomFieldDefinition {
     /// monetary member that breaks it.
     pub fn check(&self, value: &Value) -> Result<(), ValidationError> {
         let mut violations = Vec::new();
-        let mut report = |path: FieldPath, reason: String| {
-            violations.push(Violation::new(path, ViolationKind::CustomField { reason }));
+        let mut report = |path: FieldPath, rule: CustomFieldRule| {
+            violations.push(Violation::new(path, ViolationKind::CustomField { rule }));
         };
-        let wrong_type = || format!("must be {}", self.field_type.expected());
+        let wrong_type = || CustomFieldRule::WrongType {
+            expected: self.field_type,
+        };
         match (self.field_type, value) {
             (CustomFieldType::Boolean, Value::Bool(_))
             | (CustomFieldType::Number, Value::Number(_)) => {}
@@ -261,7 +382,10 @@ impl CustomFieldDefinition {
                 if length > max {
                     report(
                         FieldPath::root(),
-                        format!("must be at most {max} characters, got {length}"),
+                        CustomFieldRule::TooLong {
+                            max,
+                            actual: length,
+                        },
                     );
                 }
                 if !self.allows(text) {
@@ -272,23 +396,26 @@ impl CustomFieldDefinition {
                 if items.len() > ARRAY_MAX_ITEMS {
                     report(
                         FieldPath::root(),
-                        format!(
-                            "must have at most {ARRAY_MAX_ITEMS} items, got {}",
-                            items.len()
-                        ),
+                        CustomFieldRule::TooManyItems {
+                            max: ARRAY_MAX_ITEMS,
+                            actual: items.len(),
+                        },
                     );
                 }
                 for (index, item) in items.iter().enumerate() {
                     let at = FieldPath::root().join(index);
                     let Value::String(text) = item else {
-                        report(at, "must be a string".to_owned());
+                        report(at, CustomFieldRule::ItemNotString);
                         continue;
                     };
                     let length = code_points(text);
                     if length > ARRAY_ITEM_MAX {
                         report(
                             at.clone(),
-                            format!("must be at most {ARRAY_ITEM_MAX} characters, got {length}"),
+                            CustomFieldRule::TooLong {
+                                max: ARRAY_ITEM_MAX,
+                                actual: length,
+                            },
                         );
                     }
                     if !self.allows(text) {
@@ -301,23 +428,26 @@ impl CustomFieldDefinition {
                     Some(Value::String(code)) if CurrencyCode::parse(code).is_ok() => {}
                     Some(_) => report(
                         FieldPath::root().join("currency"),
-                        "must be an ISO 4217 currency code".to_owned(),
+                        CustomFieldRule::NotCurrency,
                     ),
-                    None => report(FieldPath::root().join("currency"), "is required".to_owned()),
+                    None => report(
+                        FieldPath::root().join("currency"),
+                        CustomFieldRule::MissingMember,
+                    ),
                 }
                 match members.get("amount") {
                     Some(Value::Number(_)) => {}
-                    Some(_) => report(
+                    Some(_) => report(FieldPath::root().join("amount"), CustomFieldRule::NotNumber),
+                    None => report(
                         FieldPath::root().join("amount"),
-                        "must be a number".to_owned(),
+                        CustomFieldRule::MissingMember,
                     ),
-                    None => report(FieldPath::root().join("amount"), "is required".to_owned()),
                 }
                 for key in members.keys() {
                     if key != "currency" && key != "amount" {
                         report(
                             FieldPath::root().join(key.clone()),
-                            "unknown field".to_owned(),
+                            CustomFieldRule::UnknownMember,
                         );
                     }
                 }
@@ -337,14 +467,12 @@ impl CustomFieldDefinition {
             .is_none_or(|allowed| allowed.set.contains(text))
     }
 
-    fn not_allowed(&self) -> String {
-        let count = self
-            .allowed_values
-            .as_ref()
-            .map_or(0, |allowed| allowed.listed.len());
-        match count {
-            1 => "must be the one allowed value".to_owned(),
-            n => format!("must be one of the {n} allowed values"),
+    fn not_allowed(&self) -> CustomFieldRule {
+        CustomFieldRule::NotAllowed {
+            allowed: self
+                .allowed_values
+                .as_ref()
+                .map_or(0, |allowed| allowed.listed.len()),
         }
     }
 }
@@ -545,7 +673,7 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
                     Some(strings) => allowed_values = Some(strings),
                     None => violations.extend(definition_error(
                         "allowedValues",
-                        "must be an array of strings".to_owned(),
+                        CustomFieldRule::AllowedValuesNotStrings,
                     )),
                 }
             }
@@ -553,9 +681,12 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
                 // The range is judged here, so it is reported even when the type is not known.
                 match max.as_u64().and_then(|m| usize::try_from(m).ok()) {
                     Some(max) if (1..=STRING_MAX_LIMIT).contains(&max) => max_length = Some(max),
-                    _ => violations.extend(definition_error(
+                    actual => violations.extend(definition_error(
                         "maxLength",
-                        format!("must be an integer from 1 to {STRING_MAX_LIMIT}"),
+                        CustomFieldRule::MaxLengthOutOfRange {
+                            limit: STRING_MAX_LIMIT,
+                            actual,
+                        },
                     )),
                 }
             }

@@ -16,7 +16,7 @@ use crate::text::{CUSTOM_FIELD_NAME_CLASS, TextRule};
 
 pub use definitions::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
-    CustomFieldType, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
+    CustomFieldRule, CustomFieldType, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 
 const CUSTOM_FIELD_NAME_RULE: TextRule = TextRule {
@@ -229,6 +229,23 @@ impl crate::json::WriteJson for CustomFields {
         out.object(self.0.iter().map(|(k, v)| (k.as_str(), v)));
     }
 }
+
+json_door!(
+    CustomFields,
+    "custom fields (`[]` as `{}`)",
+    CustomFieldsShape,
+    |patch| {
+        let mut fields = CustomFields::new();
+        fields.apply_patch(patch);
+        fields
+    }
+);
+json_door!(
+    CustomFieldsPatch,
+    "a request's `customFields`",
+    CustomFieldsShape,
+    |patch| patch
+);
 
 /// Reads the resource form; a `null` member means the field is not set.
 impl<'de> Deserialize<'de> for CustomFields {

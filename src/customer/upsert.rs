@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::contact::Contact;
-use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+use crate::custom_fields::{CustomFieldName, CustomFieldRule, CustomFields, CustomFieldsPatch};
 use crate::customer::context::{TokenRejection, UpsertContext};
 use crate::customer::links::{Link, LinkRel, resource_url};
 use crate::customer::{Customer, Money};
@@ -423,7 +423,7 @@ fn merge_custom_fields(
                 None => violations.push(Violation::new(
                     path,
                     ViolationKind::CustomField {
-                        reason: "no custom field of this name is defined".to_owned(),
+                        rule: CustomFieldRule::Undefined,
                     },
                 )),
                 Some(definition) => {

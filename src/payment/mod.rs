@@ -273,6 +273,13 @@ impl crate::json::WriteJson for PaymentInstrument {
     }
 }
 
+json_door!(
+    PaymentInstrument,
+    "a payment instrument",
+    InstrumentShape,
+    |instrument| instrument
+);
+
 impl<'de> Deserialize<'de> for PaymentInstrument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, InstrumentShape)
