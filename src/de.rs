@@ -284,13 +284,13 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+/// Names an object can hold before its seen-names list allocates.
+const INLINE_KEYS: usize = 16;
+
 /// The member names seen in one object, kept without allocating for ordinary objects: borrowed
 /// names in a fixed array, behind a 64-bit filter that answers "new" for most names without a
 /// comparison. Escaped (owned) names, and names past the array, go to a list, then to a hash set
 /// once the object is large enough that scanning would be quadratic.
-/// Names an object can hold before its seen-names list allocates.
-const INLINE_KEYS: usize = 16;
-
 struct SeenKeys<'de> {
     filter: u64,
     few: [&'de str; INLINE_KEYS],
