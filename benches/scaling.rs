@@ -603,8 +603,27 @@ fn main() {
         }) {
             continue;
         }
-        let (small, large) = measure(case, n, budget, &sweep);
-        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+        let ratio_of = |(small, large): (Duration, Duration)| {
+            large.as_secs_f64() / small.as_secs_f64().max(1e-9)
+        };
+        let (mut small, mut large) = measure(case, n, budget, &sweep);
+        let mut ratio = ratio_of((small, large));
+        // A ratio over the limit is measured again, twice at most, and the lowest kept: a
+        // slow spell of a shared host passes, while quadratic work (16) stays over 8 every time.
+        for _ in 0..2 {
+            if max_ratio.is_none_or(|max| ratio <= max) {
+                break;
+            }
+            eprintln!(
+                "{}: {}: {ratio:.2}, measuring again",
+                case.operation, case.dimension
+            );
+            let again = measure(case, n, budget, &sweep);
+            if ratio_of(again) < ratio {
+                (small, large) = again;
+                ratio = ratio_of(again);
+            }
+        }
         println!(
             "| {} | {} | {} | {} | {ratio:.2} |",
             case.operation,
