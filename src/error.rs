@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::ser::SerializeStruct;
 
 /// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
-/// item (SPEC section 5).
+/// item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {

@@ -1,4 +1,4 @@
-//! The problem bodies of SPEC section 5 (RFC 7807, `application/problem+json`).
+//! The problem bodies (RFC 7807, `application/problem+json`).
 
 use serde::Serialize;
 use serde::ser::SerializeMap;

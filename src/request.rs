@@ -101,7 +101,7 @@ impl ParseOptions {
     }
 }
 
-/// Bytes that are not a JSON object: the 400 of SPEC section 5.
+/// Bytes that are not a JSON object: the 400 of [the rules](crate#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MalformedBody {
     message: String,

@@ -1,4 +1,4 @@
-//! The text rules of SPEC section 1, in one place: NFC before every check, lengths in code points,
+//! The text rules of the contract, in one place: NFC before every check, lengths in code points,
 //! and the character classes with ECMA-262 `u`-flag semantics (`\w` ASCII only, `\s` the ECMA set,
 //! `\p{L}` general category Letter).
 
@@ -219,7 +219,7 @@ pub(crate) static CUSTOM_FIELD_NAME_CLASS: CharClass = CharClass::new(
     "ASCII letters, digits, underscore and -",
 );
 
-/// A length limit and an optional class: one row of SPEC section 1's table.
+/// A length limit and an optional class: one row of the text rules' table.
 pub(crate) struct TextRule {
     /// Most code points allowed, if limited.
     pub(crate) max: Option<usize>,

@@ -1,4 +1,4 @@
-//! The contact hash of SPEC section 4: lowercase hex SHA-1 of the RFC 8785 (JCS) canonical JSON
+//! The contact hash: lowercase hex SHA-1 of the RFC 8785 (JCS) canonical JSON
 //! of the contact's attributes. The SHA-1 dependency is used here and nowhere else.
 
 use sha1::{Digest, Sha1};

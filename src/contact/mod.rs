@@ -331,8 +331,8 @@ impl Contact {
         self.emails = list;
     }
 
-    /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (SPEC
-    /// section 4), 40 lowercase hex digits.
+    /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (see
+    /// [the contact hash](crate#the-rules)), 40 lowercase hex digits.
     #[must_use]
     pub fn hash(&self) -> String {
         hash::contact_hash(self)

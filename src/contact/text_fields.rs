@@ -1,4 +1,4 @@
-//! The free-text members of a contact, each with its row of SPEC section 1's table.
+//! The free-text members of a contact, each with its row of the text rules' table.
 
 use crate::text::{
     ADDRESS_CLASS, NAME_CLASS, ORGANIZATION_CLASS, POSTAL_CODE_CLASS, REGION_CLASS, TextRule,

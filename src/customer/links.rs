@@ -1,4 +1,4 @@
-//! `_links`: the relations a customer links to, and how their URLs are built (SPEC section 3,
+//! `_links`: the relations a customer links to, and how their URLs are built (the upsert rules,
 //! "Links").
 
 use serde::de::{MapAccess, SeqAccess};

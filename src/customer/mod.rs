@@ -1,4 +1,4 @@
-//! The customer resource (SPEC section 6): every member of the response schema, rendered with
+//! The customer resource: every member of the response schema, rendered with
 //! `null` for unset nullable members and never the payment token; read back with every rule.
 
 mod context;

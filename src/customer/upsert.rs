@@ -1,4 +1,4 @@
-//! `Customer::apply_upsert` (SPEC section 3): the precondition, the merge, the revision and
+//! `Customer::apply_upsert` (the upsert of the crate docs' rules): the precondition, the merge, the revision and
 //! timestamps, the derived members and the links.
 
 use std::collections::BTreeSet;
@@ -95,7 +95,7 @@ impl UpsertOutcome {
     }
 }
 
-/// Why an expected revision does not hold: the 409 of SPEC section 3.
+/// Why an expected revision does not hold: the 409 of [the upsert](crate#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Conflict {
     expected: Option<u64>,
@@ -167,7 +167,7 @@ fn at(member: &'static str, kind: ViolationKind) -> Violation {
 
 impl Customer {
     /// Upserts `request` for the customer `id` onto `stored` (the customer stored under `id`, if
-    /// any), as SPEC section 3 says:
+    /// any), as [the rules](crate#the-rules) say:
     ///
     /// 1. an expected revision that does not hold is a 409 (also when nothing is stored);
     /// 2. then every upsert-level 422 together: `websiteId` missing on create (after the

@@ -1,4 +1,4 @@
-//! Payment: methods, instruments resolved by method (SPEC section 2), and the write-only token.
+//! Payment: methods, instruments resolved by method, and the write-only token.
 
 mod method;
 mod token;
