@@ -15,6 +15,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Number;
 
 use crate::error::{FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
+use crate::object::Member;
 
 /// A string value type with one parsing door; implemented by every text type.
 pub(crate) trait ParseText: Sized {
@@ -93,22 +94,33 @@ impl Collector {
         self.path.pop();
     }
 
-    /// Reads the value of member `key` with `shape`.
-    pub(crate) fn member<'de, A, S>(
+    /// Reads the value of `member` with `shape`; `null` is a value when the description says
+    /// the member is nullable, else a `not_null` violation.
+    pub(crate) fn read<'de, A, S, M>(
         &mut self,
         map: &mut A,
-        key: &'static str,
+        member: M,
         shape: S,
-        nullable: bool,
     ) -> Result<Got<S::Out>, A::Error>
     where
         A: MapAccess<'de>,
         S: Shape<'de>,
+        M: Member,
     {
-        self.enter(key);
-        let got = map.next_value_seed(Seed::new(self, shape, nullable))?;
+        self.enter(member.key());
+        let got = map.next_value_seed(Seed::new(self, shape, member.flags().nullable))?;
         self.leave();
         Ok(got)
+    }
+
+    /// Reports each member the description of `M` requires that is not among `seen` (the bits
+    /// an object walk returned).
+    pub(crate) fn missing<M: Member>(&mut self, seen: u64) {
+        for member in M::ALL {
+            if member.flags().required && seen & member.bit() == 0 {
+                self.report_at(member.key(), ViolationKind::Required);
+            }
+        }
     }
 }
 
@@ -398,31 +410,30 @@ fn skip_unknown<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Walks an object whose members the caller knows by position (at most 64, as `position` gives
-/// them; `member_positions!` writes it): `on_member` gets that position. A repeated known name
-/// is found with one bit, so only unknown names are kept, to find their repeats; they are
-/// reported (unless ignored) and skipped.
-pub(crate) fn known_members<'de, A, P, F>(
+/// Walks an object whose members `classify` knows: it gives each known name's member and bit (at
+/// most 64 bits, one per member), and `on_member` reads that member's value. A repeated known
+/// member is found with one bit test, so only unknown names are kept, to find their repeats;
+/// they are reported (unless ignored) and skipped. Returns the bits of the members seen.
+pub(crate) fn classified_members<'de, A, K, P, F>(
     c: &mut Collector,
     mut map: A,
-    position: P,
+    classify: P,
     mut on_member: F,
-) -> Result<(), A::Error>
+) -> Result<u64, A::Error>
 where
     A: MapAccess<'de>,
-    P: Fn(&str) -> Option<usize>,
-    F: FnMut(&mut Collector, usize, &mut A) -> Result<(), A::Error>,
+    P: Fn(&str) -> Option<(K, u64)>,
+    F: FnMut(&mut Collector, K, &mut A) -> Result<(), A::Error>,
 {
     let mut seen_known = 0u64;
     let mut seen_unknown: Option<SeenKeys<'de>> = None;
     while let Some(key) = map.next_key_seed(KeySeed)? {
-        if let Some(index) = position(&key) {
-            let bit = 1u64 << index;
+        if let Some((member, bit)) = classify(&key) {
             if seen_known & bit != 0 {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
             seen_known |= bit;
-            on_member(c, index, &mut map)?;
+            on_member(c, member, &mut map)?;
         } else {
             if !seen_unknown.get_or_insert_with(SeenKeys::new).insert(&key) {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
@@ -430,7 +441,27 @@ where
             skip_unknown(c, key, &mut map)?;
         }
     }
-    Ok(())
+    Ok(seen_known)
+}
+
+/// Walks an object of a described type `M`: `on_member` reads each member of the description,
+/// the others are unknown. Returns the bits of the members seen, for [`Collector::missing`].
+pub(crate) fn object_members<'de, A, M, F>(
+    c: &mut Collector,
+    map: A,
+    on_member: F,
+) -> Result<u64, A::Error>
+where
+    A: MapAccess<'de>,
+    M: Member,
+    F: FnMut(&mut Collector, M, &mut A) -> Result<(), A::Error>,
+{
+    classified_members(
+        c,
+        map,
+        |key| M::from_key(key).map(|m| (m, m.bit())),
+        on_member,
+    )
 }
 
 /// Reads every item of an array with `shape`, handing `on_item` each item's index and what
@@ -720,24 +751,6 @@ where
                 });
             }
             Err(de::Error::custom(ValidationError::new(c.violations)))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    member_positions!(fn position = ["a", "b", "ab", "", "a_name_well_past_eight_bytes"]);
-
-    #[test]
-    fn member_positions_are_found_by_spelling() {
-        for (index, name) in ["a", "b", "ab", "", "a_name_well_past_eight_bytes"]
-            .iter()
-            .enumerate()
-        {
-            assert_eq!(position(name), Some(index), "{name}");
-        }
-        for unknown in ["c", "ba", "abc", "A", "a_name_well_past_eight_byteS"] {
-            assert_eq!(position(unknown), None, "{unknown}");
         }
     }
 }

@@ -121,6 +121,16 @@ impl JsonOut {
         serde_json::to_writer(&mut self.buf, value).expect("writing into a Vec cannot fail");
     }
 
+    /// How many bytes are written.
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Takes back what was written after the first `len` bytes.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.buf.truncate(len);
+    }
+
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buf
     }
@@ -141,6 +151,43 @@ impl<T: WriteJson> WriteJson for Option<T> {
             Some(value) => value.write_json(out),
             None => out.raw(b"null"),
         }
+    }
+}
+
+impl WriteJson for str {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.string(self);
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.string(self);
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.bool(*self);
+    }
+}
+
+/// Numbers as `serde_json` writes them.
+macro_rules! numbers_through_serde {
+    ($($ty:ty),*) => {$(
+        impl WriteJson for $ty {
+            fn write_json(&self, out: &mut JsonOut) {
+                out.serde(self);
+            }
+        }
+    )*};
+}
+
+numbers_through_serde!(u16, u64, usize, f64);
+
+impl WriteJson for serde_json::Value {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.value(self);
     }
 }
 

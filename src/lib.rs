@@ -5,6 +5,8 @@
 
 #[macro_use]
 mod macros;
+#[macro_use]
+mod object;
 
 mod codes;
 mod contact;

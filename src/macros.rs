@@ -172,25 +172,3 @@ macro_rules! json_door {
         }
     };
 }
-
-/// Declares `fn $name(key: &str) -> Option<usize>`: the position of `key` among the member
-/// names of an object, for [`known_members`](crate::de::known_members). Each name is compared as
-/// a constant, which the compiler reduces to a length test and a few loads instead of a call to
-/// `memcmp`. At most 64 names, one bit each.
-macro_rules! member_positions {
-    ($(#[$meta:meta])* $vis:vis fn $name:ident = [$($member:literal),* $(,)?]) => {
-        $(#[$meta])*
-        $vis fn $name(key: &str) -> Option<usize> {
-            const _: () = assert!([$($member),*].len() <= 64, "at most 64 member names");
-            let mut position = 0;
-            $(
-                if key == $member {
-                    return Some(position);
-                }
-                position += 1;
-            )*
-            let _ = position;
-            None
-        }
-    };
-}

@@ -9,43 +9,54 @@ use serde::{Serialize, Serializer};
 
 use crate::contact::{ContactInto, ContactPatch};
 use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
+use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
+use crate::object::{Member, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
 
-member_positions!(
-    /// The members of a request body, by position: first those the request sets (in the order
-    /// of the `match` in [`TopLevel::visit_map`]), then, from [`FIRST_READ_ONLY`] on, members of
-    /// the resource that a client may send back: accepted and ignored, unchecked.
-    fn member_position = [
-    "id",
-    "websiteId",
-    "paymentToken",
-    "defaultPaymentInstrument",
-    "customFields",
-    "primaryAddress",
-    "isEddRequired",
-    "email",
-    "firstName",
-    "lastName",
-    "createdTime",
-    "updatedTime",
-    "averageValue",
-    "paymentCount",
-    "lastPaymentTime",
-    "lifetimeRevenue",
-    "invoiceCount",
-    "tags",
-    "revision",
-    "hasFulfilledKyc",
-    "organizationId",
-    "_links",
-    "_embedded",
-]);
-const FIRST_READ_ONLY: usize = 7;
+json_object! {
+    /// The members a request sets. The customer's read-only members are accepted too, and ignored
+    /// unchecked, so that a client may send back what it read (see [`CustomerMember`]).
+    pub(crate) enum RequestMember {
+        /// Compared with the path id, never stored.
+        Id = keys::ID, nullable;
+        WebsiteId = "websiteId";
+        /// Write-only: exchanged by the resolver, never stored or rendered.
+        PaymentToken = "paymentToken";
+        DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
+        CustomFields = "customFields";
+        PrimaryAddress = "primaryAddress", nullable;
+        IsEddRequired = "isEddRequired";
+    }
+}
+
+/// A member of a request body: one the request sets, or one of the resource's read-only members.
+#[derive(Clone, Copy)]
+enum BodyMember {
+    Set(RequestMember),
+    ReadOnly,
+}
+
+impl BodyMember {
+    /// The request's members take the first bits, the resource's the bits after them.
+    fn classify(key: &str) -> Option<(BodyMember, u64)> {
+        if let Some(member) = RequestMember::from_key(key) {
+            return Some((BodyMember::Set(member), member.bit()));
+        }
+        CustomerMember::from_key(key)
+            .filter(|member| member.flags().read_only)
+            .map(|member| {
+                (
+                    BodyMember::ReadOnly,
+                    member.bit() << RequestMember::ALL.len(),
+                )
+            })
+    }
+}
 
 /// What to do with members the contract does not define.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -427,60 +438,53 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
             path_id,
             request,
         } = self;
-        de::known_members(c, map, member_position, |c, index, map| {
-            match index {
-                0 => {
+        de::classified_members(c, map, BodyMember::classify, |c, member, map| {
+            let BodyMember::Set(member) = member else {
+                // Read-only: accepted unchecked, so a client may send back what it read.
+                map.next_value_seed(Seed::new(c, Skip, true))?;
+                return Ok(());
+            };
+            match member {
+                RequestMember::Id => {
                     let same = match map.next_value_seed(Seed::new(c, RawShape, true))? {
                         Got::Value(Raw::Text(text)) => nfc(&text) == path_id,
                         _ => false,
                     };
                     if !same {
-                        c.report_at("id", ViolationKind::IdMismatch);
+                        c.report_at(member.key(), ViolationKind::IdMismatch);
                     }
                 }
-                1 => {
-                    request.website_id = c
-                        .member(map, "websiteId", Text::<WebsiteId>::new(), false)?
-                        .value();
+                RequestMember::WebsiteId => {
+                    request.website_id = c.read(map, member, Text::<WebsiteId>::new())?.value();
                 }
-                2 => {
-                    request.payment_token = c
-                        .member(map, "paymentToken", Text::<PaymentToken>::new(), false)?
-                        .value();
+                RequestMember::PaymentToken => {
+                    request.payment_token =
+                        c.read(map, member, Text::<PaymentToken>::new())?.value();
                 }
-                3 => {
-                    request.default_payment_instrument = Patch::from_got(c.member(
-                        map,
-                        "defaultPaymentInstrument",
-                        InstrumentShape,
-                        true,
-                    )?);
+                RequestMember::DefaultPaymentInstrument => {
+                    request.default_payment_instrument =
+                        Patch::from_got(c.read(map, member, InstrumentShape)?);
                 }
-                4 => {
-                    request.custom_fields = c
-                        .member(map, "customFields", CustomFieldsShape, false)?
-                        .value();
+                RequestMember::CustomFields => {
+                    request.custom_fields = c.read(map, member, CustomFieldsShape)?.value();
                 }
-                5 => {
+                RequestMember::PrimaryAddress => {
                     // Read in place. When the object is refused the request is refused too,
                     // so what is left in the patch then does not matter.
                     let patch = request
                         .primary_address
                         .insert_value(ContactPatch::default());
-                    if let Got::Null = c.member(map, "primaryAddress", ContactInto(patch), true)? {
+                    if let Got::Null = c.read(map, member, ContactInto(patch))? {
                         request.primary_address = Patch::Null;
                     }
                 }
-                6 => {
-                    request.is_edd_required = c.member(map, "isEddRequired", Bool, false)?.value();
-                }
-                _ => {
-                    debug_assert!(index >= FIRST_READ_ONLY);
-                    map.next_value_seed(Seed::new(c, Skip, true))?;
+                RequestMember::IsEddRequired => {
+                    request.is_edd_required = c.read(map, member, Bool)?.value();
                 }
             }
             Ok(())
         })
+        .map(|_| ())
     }
 }
 

@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 
 use serde::de::MapAccess;
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::de::{self, Collector, Got, Shape, Text};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::TagId;
+use crate::object::{self, Described, Fields, Member, keys};
 use crate::text::{TAG_NAME_CLASS, TextRule};
 use crate::time::Timestamp;
 
@@ -136,21 +136,53 @@ impl Tag {
     }
 }
 
+json_object! {
+    /// The members of a tag, in the order it is rendered.
+    pub(crate) enum TagMember {
+        Name = keys::NAME, required;
+        Type = keys::TYPE, required;
+        Id = keys::ID;
+        CreatedTime = keys::CREATED_TIME;
+        UpdatedTime = keys::UPDATED_TIME;
+        /// The tag's own links: not kept.
+        Links = keys::LINKS, read_only;
+    }
+}
+
+/// `name` and `type`, then the id and times that are known.
+impl Described for Tag {
+    type Member = TagMember;
+
+    fn fields<F: Fields<TagMember>>(&self, fields: &mut F) {
+        for member in TagMember::ALL {
+            let member = *member;
+            match member {
+                TagMember::Name => fields.field(member, &self.name),
+                TagMember::Type => fields.field(member, self.tag_type.as_str()),
+                TagMember::Id => {
+                    if let Some(id) = &self.id {
+                        fields.field(member, id);
+                    }
+                }
+                TagMember::CreatedTime => {
+                    if let Some(time) = &self.created_time {
+                        fields.field(member, time);
+                    }
+                }
+                TagMember::UpdatedTime => {
+                    if let Some(time) = &self.updated_time {
+                        fields.field(member, time);
+                    }
+                }
+                TagMember::Links => {}
+            }
+        }
+    }
+}
+
 impl Serialize for Tag {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(None)?;
-        object.serialize_entry("name", &self.name)?;
-        object.serialize_entry("type", &self.tag_type)?;
-        if let Some(id) = &self.id {
-            object.serialize_entry("id", id)?;
-        }
-        if let Some(t) = &self.created_time {
-            object.serialize_entry("createdTime", t)?;
-        }
-        if let Some(t) = &self.updated_time {
-            object.serialize_entry("updatedTime", t)?;
-        }
-        object.end()
+        object::serialize(self, serializer)
     }
 }
 
@@ -171,45 +203,24 @@ impl<'de> Shape<'de> for TagShape {
         let mark = c.mark();
         let (mut name, mut tag_type, mut id, mut created, mut updated) =
             (None, None, None, None, None);
-        let (mut has_name, mut has_type) = (false, false);
-        de::members(c, map, |c, key, map| {
-            match key {
-                "name" => {
-                    has_name = true;
-                    name = c
-                        .member(map, "name", Text::<TagName>::new(), false)?
-                        .value();
+        let seen = de::object_members(c, map, |c, member, map| {
+            match member {
+                TagMember::Name => name = c.read(map, member, Text::<TagName>::new())?.value(),
+                TagMember::Type => tag_type = c.read(map, member, Text::<TagType>::new())?.value(),
+                TagMember::Id => id = c.read(map, member, Text::<TagId>::new())?.value(),
+                TagMember::CreatedTime => {
+                    created = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
-                "type" => {
-                    has_type = true;
-                    tag_type = c
-                        .member(map, "type", Text::<TagType>::new(), false)?
-                        .value();
+                TagMember::UpdatedTime => {
+                    updated = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
-                "id" => id = c.member(map, "id", Text::<TagId>::new(), false)?.value(),
-                "createdTime" => {
-                    created = c
-                        .member(map, "createdTime", Text::<Timestamp>::new(), false)?
-                        .value()
-                }
-                "updatedTime" => {
-                    updated = c
-                        .member(map, "updatedTime", Text::<Timestamp>::new(), false)?
-                        .value()
-                }
-                "_links" => {
+                TagMember::Links => {
                     map.next_value_seed(de::Seed::new(c, de::Skip, true))?;
                 }
-                _ => return Ok(false),
             }
-            Ok(true)
+            Ok(())
         })?;
-        if !has_name {
-            c.report_at("name", ViolationKind::Required);
-        }
-        if !has_type {
-            c.report_at("type", ViolationKind::Required);
-        }
+        c.missing::<TagMember>(seen);
         match (name, tag_type) {
             (Some(name), Some(tag_type)) if c.clean_since(mark) => Ok(Got::Value(
                 Tag::new(name, tag_type).with_metadata(id, created, updated),
@@ -254,6 +265,19 @@ impl CustomerTags {
 impl Serialize for CustomerTags {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+impl crate::json::WriteJson for CustomerTags {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"[");
+        for (i, tag) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            object::write(tag, out);
+        }
+        out.raw(b"]");
     }
 }
 

@@ -3,40 +3,53 @@
 
 use sha1::{Digest, Sha1};
 
-use super::{Contact, PrimaryList};
+use once_cell::sync::Lazy;
+
+use super::list::ItemMember;
+use super::{Contact, ContactMember, PrimaryList};
 use crate::json::JsonOut;
+use crate::object::Member;
+
+/// The contact's attributes in the order RFC 8785 writes them: every member of
+/// [`ContactMember`] but the hash itself, sorted by key. JCS sorts keys by their UTF-16 code
+/// units; for these ASCII keys that is byte order.
+static ATTRIBUTE_ORDER: Lazy<Vec<ContactMember>> = Lazy::new(|| {
+    let mut order: Vec<ContactMember> = ContactMember::ALL
+        .iter()
+        .copied()
+        .filter(|member| *member != ContactMember::Hash)
+        .collect();
+    order.sort_by_key(|member| member.key());
+    order
+});
 
 /// The canonical JSON (RFC 8785) of the contact's attributes, written into one buffer and
-/// hashed at once: no intermediate value, one buffer and the hex digest. JCS sorts keys by their UTF-16
-/// code units; for these ASCII names that is plain byte order, written out below. Strings are
-/// written by [`JsonOut`], whose escapes are exactly JCS's. `tests/properties.rs` checks this against a general JCS built from
-/// the rendered contact.
+/// hashed at once: no intermediate value, one buffer and the hex digest. Strings are written by
+/// [`JsonOut`], whose escapes are exactly JCS's. `tests/properties.rs` checks this against a
+/// general JCS built from the rendered contact.
 pub(super) fn contact_hash(contact: &Contact) -> String {
     let mut jcs = Canonical {
         out: JsonOut::with_capacity(512),
         first: true,
     };
     jcs.out.raw(b"{");
-    jcs.text("address", contact.address.as_ref().map(|v| v.as_str()));
-    jcs.text("address2", contact.address2.as_ref().map(|v| v.as_str()));
-    jcs.text("city", contact.city.as_ref().map(|v| v.as_str()));
-    jcs.text("country", contact.country.as_ref().map(|v| v.as_str()));
-    let dob = contact.dob.map(|d| d.text());
-    jcs.text("dob", dob.as_ref().map(|d| d.as_str()));
-    jcs.list("emails", &contact.emails);
-    jcs.text("firstName", contact.first_name.as_ref().map(|v| v.as_str()));
-    jcs.text("jobTitle", contact.job_title.as_ref().map(|v| v.as_str()));
-    jcs.text("lastName", contact.last_name.as_ref().map(|v| v.as_str()));
-    jcs.text(
-        "organization",
-        contact.organization.as_ref().map(|v| v.as_str()),
-    );
-    jcs.list("phoneNumbers", &contact.phone_numbers);
-    jcs.text(
-        "postalCode",
-        contact.postal_code.as_ref().map(|v| v.as_str()),
-    );
-    jcs.text("region", contact.region.as_ref().map(|v| v.as_str()));
+    for member in ATTRIBUTE_ORDER.iter().copied() {
+        match member {
+            ContactMember::Emails => jcs.list(member, &contact.emails),
+            ContactMember::PhoneNumbers => jcs.list(member, &contact.phone_numbers),
+            scalar => {
+                // The key is written first and taken back when the member is unset: no look
+                // ahead, and the usual contact has most members set.
+                let before = jcs.out.len();
+                let first = jcs.first;
+                jcs.key(scalar);
+                if !contact.write_scalar(scalar, &mut jcs.out) {
+                    jcs.out.truncate(before);
+                    jcs.first = first;
+                }
+            }
+        }
+    }
     jcs.out.raw(b"}");
     let digest = Sha1::digest(jcs.out.as_bytes());
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -53,48 +66,62 @@ struct Canonical {
     first: bool,
 }
 
+/// Writes `"key":`, after a comma unless it is the object's first member.
+fn key(out: &mut JsonOut, first: &mut bool, key: &str) {
+    out.raw(if std::mem::take(first) { b"\"" } else { b",\"" });
+    out.raw(key.as_bytes());
+    out.raw(b"\":");
+}
+
 impl Canonical {
-    fn key(&mut self, name: &str) {
-        if !self.first {
-            self.out.raw(b",");
-        }
-        self.first = false;
-        self.out.raw(b"\"");
-        self.out.raw(name.as_bytes());
-        self.out.raw(b"\":");
+    fn key<M: Member>(&mut self, member: M) {
+        key(&mut self.out, &mut self.first, member.key());
     }
 
-    /// A string member, left out when unset.
-    fn text(&mut self, name: &str, value: Option<&str>) {
-        if let Some(value) = value {
-            self.key(name);
-            self.out.string(value);
-        }
-    }
-
-    /// A list, left out when empty: `{"label","primary" (only when true),"value"}` per item.
-    fn list<V: AsRef<str>>(&mut self, name: &str, list: &PrimaryList<V>) {
+    /// A list, left out when empty: each item's members sorted by key, `primary` only when
+    /// true.
+    fn list<V: AsRef<str>>(&mut self, member: ContactMember, list: &PrimaryList<V>) {
         if list.is_empty() {
             return;
         }
-        self.key(name);
+        self.key(member);
         self.out.raw(b"[");
         for (i, item) in list.items().iter().enumerate() {
             if i > 0 {
                 self.out.raw(b",");
             }
-            self.out.raw(b"{\"label\":");
-            self.out.string(item.label().as_str());
-            if item.is_primary() {
-                self.out.raw(b",\"primary\":true");
+            let (out, mut first) = (&mut self.out, true);
+            out.raw(b"{");
+            for item_member in ITEM_ORDER.iter().copied() {
+                match item_member {
+                    ItemMember::Label => {
+                        key(out, &mut first, item_member.key());
+                        out.string(item.label().as_str());
+                    }
+                    ItemMember::Primary => {
+                        if item.is_primary() {
+                            key(out, &mut first, item_member.key());
+                            out.raw(b"true");
+                        }
+                    }
+                    ItemMember::Value => {
+                        key(out, &mut first, item_member.key());
+                        out.string(item.value().as_ref());
+                    }
+                }
             }
-            self.out.raw(b",\"value\":");
-            self.out.string(item.value().as_ref());
-            self.out.raw(b"}");
+            out.raw(b"}");
         }
         self.out.raw(b"]");
     }
 }
+
+/// A list item's members sorted by key, as RFC 8785 writes them.
+static ITEM_ORDER: Lazy<Vec<ItemMember>> = Lazy::new(|| {
+    let mut order = ItemMember::ALL.to_vec();
+    order.sort_by_key(|member| member.key());
+    order
+});
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,22 @@
 //! The email and phone lists of a contact, with the at-most-one-primary rule.
 
 use serde::de::{MapAccess, SeqAccess};
-use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::contact::{EmailAddress, Label, PhoneNumber};
 use crate::de::{self, Bool, Collector, Got, ParseText, Shape, Text};
 use crate::error::{ValidationError, ViolationKind};
+use crate::object::{self, Described, Fields};
+
+json_object! {
+    /// The members of an item of `emails` or `phoneNumbers`.
+    pub(crate) enum ItemMember {
+        Label = "label", required;
+        Value = "value", required;
+        /// An absent `primary` means false.
+        Primary = "primary";
+    }
+}
 
 /// One item of an email or phone list: a label, a value and whether it is the primary one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -47,13 +57,19 @@ impl<V> ListItem<V> {
     }
 }
 
+impl<V: AsRef<str>> Described for ListItem<V> {
+    type Member = ItemMember;
+
+    fn fields<F: Fields<ItemMember>>(&self, fields: &mut F) {
+        fields.field(ItemMember::Label, self.label.as_str());
+        fields.field(ItemMember::Value, self.value.as_ref());
+        fields.field(ItemMember::Primary, &self.primary);
+    }
+}
+
 impl<V: AsRef<str>> Serialize for ListItem<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut item = serializer.serialize_struct("ListItem", 3)?;
-        item.serialize_field("label", self.label.as_str())?;
-        item.serialize_field("value", self.value.as_ref())?;
-        item.serialize_field("primary", &self.primary)?;
-        item.end()
+        object::serialize(self, serializer)
     }
 }
 
@@ -138,23 +154,18 @@ impl<'de, V: ParseText> Deserialize<'de> for PrimaryList<V> {
     }
 }
 
-/// Writes a list as its `Serialize` does: `[{"label","value","primary"}]`.
-pub(crate) fn write_list<V: AsRef<str>>(list: &PrimaryList<V>, out: &mut crate::json::JsonOut) {
-    out.raw(b"[");
-    for (i, item) in list.0.iter().enumerate() {
-        out.raw(if i == 0 {
-            b"{\"label\":"
-        } else {
-            b",{\"label\":"
-        });
-        out.string(item.label.as_str());
-        out.raw(b",\"value\":");
-        out.string(item.value.as_ref());
-        out.raw(b",\"primary\":");
-        out.bool(item.primary);
-        out.raw(b"}");
+/// Writes a list as its `Serialize` does.
+impl<V: AsRef<str>> crate::json::WriteJson for PrimaryList<V> {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"[");
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            object::write(item, out);
+        }
+        out.raw(b"]");
     }
-    out.raw(b"]");
 }
 
 /// What reading one list item gave: the item when it is valid, and whether it says
@@ -192,29 +203,15 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
     ) -> Result<Got<Self::Out>, A::Error> {
         let mark = c.mark();
         let (mut label, mut value, mut primary) = (None, None, Some(false));
-        let (mut has_label, mut has_value) = (false, false);
-        // Items are the most numerous objects of a body: their members are found by position.
-        member_positions!(fn position = ["label", "value", "primary"]);
-        de::known_members(c, map, position, |c, index, map| {
-            match index {
-                0 => {
-                    has_label = true;
-                    label = c.member(map, "label", Text::<Label>::new(), false)?.value();
-                }
-                1 => {
-                    has_value = true;
-                    value = c.member(map, "value", Text::<V>::new(), false)?.value();
-                }
-                _ => primary = c.member(map, "primary", Bool, false)?.value(),
+        let seen = de::object_members(c, map, |c, member, map| {
+            match member {
+                ItemMember::Label => label = c.read(map, member, Text::<Label>::new())?.value(),
+                ItemMember::Value => value = c.read(map, member, Text::<V>::new())?.value(),
+                ItemMember::Primary => primary = c.read(map, member, Bool)?.value(),
             }
             Ok(())
         })?;
-        if !has_label {
-            c.report_at("label", ViolationKind::Required);
-        }
-        if !has_value {
-            c.report_at("value", ViolationKind::Required);
-        }
+        c.missing::<ItemMember>(seen);
         let says_primary = primary == Some(true);
         let item = match (label, value, primary) {
             (Some(label), Some(value), Some(primary)) if c.clean_since(mark) => {

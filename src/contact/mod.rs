@@ -7,7 +7,6 @@ mod list;
 mod text_fields;
 
 use serde::de::MapAccess;
-use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use date::DateOfBirth;
@@ -20,20 +19,46 @@ pub use text_fields::{
 
 use crate::codes::CountryCode;
 use crate::de::{self, Collector, Got, Shape, Skip, Text};
+use crate::object::{self, Described, Fields, Member};
 use crate::patch::Patch;
 
-/// Declares the contact's scalar members once: the stored struct, the patch struct, the reader,
-/// the merge, the renderer and the accessors all come from this one list.
+json_object! {
+    /// The members of a contact (`primaryAddress`), in the order it is rendered.
+    pub(crate) enum ContactMember {
+        FirstName = "firstName", nullable;
+        LastName = "lastName", nullable;
+        Organization = "organization", nullable;
+        Address = "address", nullable;
+        Address2 = "address2", nullable;
+        City = "city", nullable;
+        Region = "region", nullable;
+        Country = "country", nullable;
+        PostalCode = "postalCode", nullable;
+        Dob = "dob", nullable;
+        JobTitle = "jobTitle", nullable;
+        PhoneNumbers = "phoneNumbers";
+        Emails = "emails";
+        /// Derived from the others (SHA-1 of their canonical JSON); ignored when read.
+        Hash = "hash", read_only;
+    }
+}
+
+/// Declares the contact's scalar members once, each with its row of [`ContactMember`]: the
+/// stored struct, the patch struct, the reader, the merge, the writers and the accessors all
+/// come from this one list. The lists and the hash are written out beside it; an exhaustive
+/// `match` on [`ContactMember`] in each makes a member left out a compile error.
 macro_rules! contact_members {
-    ($( $field:ident / $setter:ident : $ty:ty = $json:literal ),* $(,)?) => {
+    ($( $field:ident / $setter:ident : $ty:ty = $member:ident ),* $(,)?) => {
         /// A contact: the customer's `primaryAddress`. Every member is optional; the email and
         /// phone lists have at most one primary item each.
         ///
         /// ```
         /// use rebilly_customer::Contact;
-        /// let contact: Contact = serde_json::from_str(
-        ///     r#"{"firstName": "Zoë", "emails": [{"label": "main", "value": "zoe@Example.com"}]}"#,
-        /// ).unwrap();
+        /// let contact = Contact::parse(
+        ///     r#"{"firstName": "Zoë", "emails": [{"label": "main", "value": "zoe@Example.com"}]}"#
+        ///         .as_bytes(),
+        /// )
+        /// .unwrap();
         /// assert_eq!(contact.first_name().unwrap().as_str(), "Zoë");
         /// assert_eq!(contact.emails().items()[0].value().as_str(), "zoe@example.com");
         /// assert_eq!(contact.hash().len(), 40);
@@ -56,7 +81,7 @@ macro_rules! contact_members {
 
         impl Contact {
             $(
-                #[doc = concat!("`", $json, "`, if set.")]
+                #[doc = concat!("The `", stringify!($field), "` member, if set.")]
                 #[must_use]
                 pub fn $field(&self) -> Option<&$ty> {
                     self.$field.as_ref()
@@ -64,7 +89,7 @@ macro_rules! contact_members {
             )*
 
             $(
-                #[doc = concat!("Sets or clears `", $json, "`.")]
+                #[doc = concat!("Sets or clears the `", stringify!($field), "` member.")]
                 pub fn $setter(&mut self, value: Option<$ty>) {
                     self.$field = value;
                 }
@@ -77,8 +102,8 @@ macro_rules! contact_members {
             }
 
             /// Applies a patch as [`Contact::apply_patch`] does and returns the JSON names of
-            /// the members whose value changed, in schema order (the phone and email lists
-            /// last). Setting a member to the value it has is no change.
+            /// the members whose value changed, in the order the contact is rendered. Setting a
+            /// member to the value it has is no change.
             pub fn apply_patch_changes(&mut self, patch: ContactPatch) -> Vec<&'static str> {
                 let mut changed = Vec::new();
                 $(
@@ -86,12 +111,12 @@ macro_rules! contact_members {
                         Patch::Absent => {}
                         Patch::Null => {
                             if self.$field.take().is_some() {
-                                changed.push($json);
+                                changed.push(ContactMember::$member.key());
                             }
                         }
                         Patch::Value(value) => {
                             if self.$field.as_ref() != Some(&value) {
-                                changed.push($json);
+                                changed.push(ContactMember::$member.key());
                                 self.$field = Some(value);
                             }
                         }
@@ -99,43 +124,68 @@ macro_rules! contact_members {
                 )*
                 if let Some(list) = patch.phone_numbers {
                     if list != self.phone_numbers {
-                        changed.push("phoneNumbers");
+                        changed.push(ContactMember::PhoneNumbers.key());
                         self.phone_numbers = list;
                     }
                 }
                 if let Some(list) = patch.emails {
                     if list != self.emails {
-                        changed.push("emails");
+                        changed.push(ContactMember::Emails.key());
                         self.emails = list;
                     }
                 }
                 changed
             }
 
-            /// The JSON names of the members that differ between two contacts, in schema order.
+            /// The JSON names of the members that differ between two contacts, in the order
+            /// the contact is rendered.
+            #[must_use]
             pub fn changed_members(&self, other: &Contact) -> Vec<&'static str> {
-                let mut changed = Vec::new();
-                $( if self.$field != other.$field { changed.push($json); } )*
-                if self.phone_numbers != other.phone_numbers {
-                    changed.push("phoneNumbers");
+                ContactMember::ALL
+                    .iter()
+                    .filter(|member| match member {
+                        $( ContactMember::$member => self.$field != other.$field, )*
+                        ContactMember::PhoneNumbers => self.phone_numbers != other.phone_numbers,
+                        ContactMember::Emails => self.emails != other.emails,
+                        ContactMember::Hash => false,
+                    })
+                    .map(|member| member.key())
+                    .collect()
+            }
+
+            /// Writes a scalar member's value as JSON, for the hash; false when it is unset or
+            /// not a scalar.
+            pub(crate) fn write_scalar(
+                &self,
+                member: ContactMember,
+                out: &mut crate::json::JsonOut,
+            ) -> bool {
+                use crate::json::WriteJson;
+                match member {
+                    $( ContactMember::$member => match &self.$field {
+                        Some(value) => {
+                            value.write_json(out);
+                            true
+                        }
+                        None => false,
+                    }, )*
+                    ContactMember::PhoneNumbers | ContactMember::Emails | ContactMember::Hash => {
+                        false
+                    }
                 }
-                if self.emails != other.emails {
-                    changed.push("emails");
-                }
-                changed
             }
         }
 
         impl ContactPatch {
             $(
-                #[doc = concat!("Sets what the patch does to `", $json, "`.")]
+                #[doc = concat!("Sets what the patch does to the `", stringify!($field), "` member.")]
                 pub fn $setter(&mut self, value: Patch<$ty>) {
                     self.$field = value;
                 }
             )*
 
             $(
-                #[doc = concat!("What the patch does to `", $json, "`.")]
+                #[doc = concat!("What the patch does to the `", stringify!($field), "` member.")]
                 #[must_use]
                 pub fn $field(&self) -> &Patch<$ty> {
                     &self.$field
@@ -143,29 +193,51 @@ macro_rules! contact_members {
             )*
         }
 
-        impl Contact {
-            /// Writes the resource form, as `Serialize` does, with the fast writer.
-            pub(crate) fn write_json(&self, out: &mut crate::json::JsonOut) {
-                let mut first = true;
-                out.raw(b"{");
-                $(
-                    if !std::mem::take(&mut first) {
-                        out.raw(b",");
+        /// The resource form: every member, `null` where unset, and the derived hash.
+        impl Described for Contact {
+            type Member = ContactMember;
+
+            fn fields<F: Fields<ContactMember>>(&self, fields: &mut F) {
+                for member in ContactMember::ALL {
+                    match member {
+                        $( ContactMember::$member => fields.field(*member, &self.$field), )*
+                        ContactMember::PhoneNumbers => fields.field(*member, &self.phone_numbers),
+                        ContactMember::Emails => fields.field(*member, &self.emails),
+                        ContactMember::Hash => fields.field(*member, self.hash().as_str()),
                     }
-                    out.raw(concat!("\"", $json, "\":").as_bytes());
-                    crate::json::WriteJson::write_json(&self.$field, out);
-                )*
-                out.raw(b",\"phoneNumbers\":");
-                list::write_list(&self.phone_numbers, out);
-                out.raw(b",\"emails\":");
-                list::write_list(&self.emails, out);
-                out.raw(b",\"hash\":");
-                out.string(&self.hash());
-                out.raw(b"}");
+                }
             }
         }
 
-        /// Every member from its own generator, in schema order.
+        /// Only what the patch does: absent members are left out, `null` clears.
+        impl Described for ContactPatch {
+            type Member = ContactMember;
+
+            fn fields<F: Fields<ContactMember>>(&self, fields: &mut F) {
+                for member in ContactMember::ALL {
+                    match member {
+                        $( ContactMember::$member => match &self.$field {
+                            Patch::Absent => {}
+                            Patch::Null => fields.field(*member, &None::<$ty>),
+                            Patch::Value(value) => fields.field(*member, value),
+                        }, )*
+                        ContactMember::PhoneNumbers => {
+                            if let Some(list) = &self.phone_numbers {
+                                fields.field(*member, list);
+                            }
+                        }
+                        ContactMember::Emails => {
+                            if let Some(list) = &self.emails {
+                                fields.field(*member, list);
+                            }
+                        }
+                        ContactMember::Hash => {}
+                    }
+                }
+            }
+        }
+
+        /// Every member from its own generator, in the order of the description.
         #[cfg(any(feature = "proptest", feature = "arbitrary"))]
         impl crate::generate::Generate for Contact {
             fn generate(e: &mut dyn crate::generate::Entropy) -> Self {
@@ -191,39 +263,6 @@ macro_rules! contact_members {
             }
         }
 
-        impl Serialize for Contact {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut object = serializer.serialize_struct("Contact", 16)?;
-                $( object.serialize_field($json, &self.$field)?; )*
-                object.serialize_field("phoneNumbers", &self.phone_numbers)?;
-                object.serialize_field("emails", &self.emails)?;
-                object.serialize_field("hash", &self.hash())?;
-                object.end()
-            }
-        }
-
-        /// Renders only what the patch does: absent members are left out, `null` clears.
-        impl Serialize for ContactPatch {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut object = serializer.serialize_map(None)?;
-                $(
-                    match &self.$field {
-                        Patch::Absent => {}
-                        Patch::Null => object.serialize_entry($json, &())?,
-                        Patch::Value(value) => object.serialize_entry($json, value)?,
-                    }
-                )*
-                if let Some(list) = &self.phone_numbers {
-                    object.serialize_entry("phoneNumbers", list)?;
-                }
-                if let Some(list) = &self.emails {
-                    object.serialize_entry("emails", list)?;
-                }
-                object.end()
-            }
-        }
-
         impl<'de> Shape<'de> for ContactInto<'_> {
             type Out = ();
             const EXPECTED: &'static str = "an object";
@@ -231,28 +270,19 @@ macro_rules! contact_members {
             fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<()>, A::Error> {
                 let mark = c.mark();
                 let patch = self.0;
-                // By position: the scalar members in the order listed, then the lists and the
-                // read-only hash.
-                member_positions!(fn position = [$( $json, )* "phoneNumbers", "emails", "hash"]);
-                de::known_members(c, map, position, |c, index, map| {
-                    // The scalar members first, each at the next position.
-                    let mut next = 0;
-                    $(
-                        if index == next {
-                            patch.$field = Patch::from_got(c.member(map, $json, Text::<$ty>::new(), true)?);
-                            return Ok(());
+                de::object_members(c, map, |c, member, map| {
+                    match member {
+                        $( ContactMember::$member => {
+                            patch.$field = Patch::from_got(c.read(map, member, Text::<$ty>::new())?);
+                        } )*
+                        ContactMember::PhoneNumbers => {
+                            patch.phone_numbers = c.read(map, member, list::ListShape::new())?.value();
                         }
-                        next += 1;
-                    )*
-                    match index - next {
-                        0 => {
-                            patch.phone_numbers = c.member(map, "phoneNumbers", list::ListShape::new(), false)?.value();
-                        }
-                        1 => {
-                            patch.emails = c.member(map, "emails", list::ListShape::new(), false)?.value();
+                        ContactMember::Emails => {
+                            patch.emails = c.read(map, member, list::ListShape::new())?.value();
                         }
                         // Read-only: recomputed from the other members.
-                        _ => {
+                        ContactMember::Hash => {
                             map.next_value_seed(de::Seed::new(c, Skip, true))?;
                         }
                     }
@@ -265,17 +295,36 @@ macro_rules! contact_members {
 }
 
 contact_members! {
-    first_name / set_first_name: ContactName = "firstName",
-    last_name / set_last_name: ContactName = "lastName",
-    organization / set_organization: Organization = "organization",
-    address / set_address: AddressLine = "address",
-    address2 / set_address2: AddressLine = "address2",
-    city / set_city: City = "city",
-    region / set_region: Region = "region",
-    country / set_country: CountryCode = "country",
-    postal_code / set_postal_code: PostalCode = "postalCode",
-    dob / set_dob: DateOfBirth = "dob",
-    job_title / set_job_title: JobTitle = "jobTitle",
+    first_name / set_first_name: ContactName = FirstName,
+    last_name / set_last_name: ContactName = LastName,
+    organization / set_organization: Organization = Organization,
+    address / set_address: AddressLine = Address,
+    address2 / set_address2: AddressLine = Address2,
+    city / set_city: City = City,
+    region / set_region: Region = Region,
+    country / set_country: CountryCode = Country,
+    postal_code / set_postal_code: PostalCode = PostalCode,
+    dob / set_dob: DateOfBirth = Dob,
+    job_title / set_job_title: JobTitle = JobTitle,
+}
+
+impl Serialize for Contact {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        object::serialize(self, serializer)
+    }
+}
+
+impl Serialize for ContactPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        object::serialize(self, serializer)
+    }
+}
+
+/// The resource form, as `Serialize` writes it, with the fast writer.
+impl crate::json::WriteJson for Contact {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        object::write(self, out);
+    }
 }
 
 /// Reads a contact object into a [`ContactPatch`].

@@ -2,11 +2,12 @@
 //! "Links").
 
 use serde::de::{MapAccess, SeqAccess};
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::de::{self, Collector, Got, Shape};
 use crate::error::{ValidationError, ViolationKind};
+use crate::json::{JsonOut, WriteJson};
+use crate::object::{self, Described, Fields, Member};
 
 /// The relation of a link in `_links`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -93,12 +94,52 @@ impl Link {
     }
 }
 
+json_object! {
+    /// The members of an item of `_links`.
+    pub(crate) enum LinkMember {
+        Rel = "rel", required;
+        Href = "href", required;
+    }
+}
+
+impl Described for Link {
+    type Member = LinkMember;
+
+    fn fields<F: Fields<LinkMember>>(&self, fields: &mut F) {
+        for member in LinkMember::ALL {
+            match member {
+                LinkMember::Rel => fields.field(*member, self.rel.as_str()),
+                LinkMember::Href => fields.field(*member, self.href.as_str()),
+            }
+        }
+    }
+}
+
 impl Serialize for Link {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(2))?;
-        object.serialize_entry("rel", self.rel.as_str())?;
-        object.serialize_entry("href", &self.href)?;
-        object.end()
+        object::serialize(self, serializer)
+    }
+}
+
+/// A customer's `_links`, for the writers.
+pub(crate) struct Links<'a>(pub(crate) &'a [Link]);
+
+impl Serialize for Links<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0)
+    }
+}
+
+impl WriteJson for Links<'_> {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw(b"[");
+        for (i, link) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            object::write(link, out);
+        }
+        out.raw(b"]");
     }
 }
 
@@ -111,14 +152,15 @@ impl<'de> Shape<'de> for LinkShape {
     fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Link>, A::Error> {
         let mark = c.mark();
         let (mut rel, mut href) = (None, None);
-        de::members(c, map, |c, key, map| {
-            match key {
-                "rel" => rel = c.member(map, "rel", de::RawShape, false)?.value(),
-                "href" => href = c.member(map, "href", de::RawShape, false)?.value(),
-                _ => return Ok(false),
+        let seen = de::object_members(c, map, |c, member, map| {
+            match member {
+                LinkMember::Rel => rel = c.read(map, member, de::RawShape)?.value(),
+                LinkMember::Href => href = c.read(map, member, de::RawShape)?.value(),
             }
-            Ok(true)
+            Ok(())
         })?;
+        c.missing::<LinkMember>(seen);
+        let present = |member: LinkMember| seen & member.bit() != 0;
         let rel = match rel {
             Some(de::Raw::Text(text)) => LinkRel::parse(&text).ok(),
             _ => None,
@@ -127,17 +169,17 @@ impl<'de> Shape<'de> for LinkShape {
             Some(de::Raw::Text(text)) => Some(text),
             _ => None,
         };
-        if rel.is_none() {
+        if rel.is_none() && present(LinkMember::Rel) {
             c.report_at(
-                "rel",
+                LinkMember::Rel.key(),
                 ViolationKind::Pattern {
                     allowed: "self, attachments, defaultPaymentInstrument, leadSource or website",
                 },
             );
         }
-        if href.is_none() {
+        if href.is_none() && present(LinkMember::Href) {
             c.report_at(
-                "href",
+                LinkMember::Href.key(),
                 ViolationKind::Type {
                     expected: "a string",
                     nullable: false,
@@ -169,19 +211,6 @@ impl<'de> Shape<'de> for LinksShape {
             Got::Invalid
         })
     }
-}
-
-/// Writes links as their `Serialize` does: `[{"rel","href"}]`.
-pub(crate) fn write_links(links: &[Link], out: &mut crate::json::JsonOut) {
-    out.raw(b"[");
-    for (i, link) in links.iter().enumerate() {
-        out.raw(if i == 0 { b"{\"rel\":" } else { b",{\"rel\":" });
-        out.string(link.rel.as_str());
-        out.raw(b",\"href\":");
-        out.string(&link.href);
-        out.raw(b"}");
-    }
-    out.raw(b"]");
 }
 
 /// Writes `segment` as one URL path segment: RFC 3986 unreserved characters as they are, every

@@ -14,9 +14,9 @@ use crate::codes::CurrencyCode;
 use crate::contact::{Contact, ContactName, ContactShape, EmailAddress};
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text};
-use crate::error::ViolationKind;
 use crate::ids::{CustomerId, OrganizationId, WebsiteId};
 use crate::json::{JsonOut, WriteJson};
+use crate::object::{self, Described, Fields, Member, keys};
 use crate::payment::{InstrumentShape, PaymentInstrument};
 use crate::tags::{CustomerTags, CustomerTagsShape};
 use crate::time::Timestamp;
@@ -24,9 +24,38 @@ use crate::time::Timestamp;
 pub use context::{
     DEFAULT_BASE_URL, RefuseAllTokens, TokenRejection, TokenResolver, UpsertContext,
 };
-use links::LinksShape;
 pub use links::{Link, LinkRel};
+use links::{Links, LinksShape};
 pub use upsert::{Conflict, UpsertError, UpsertOutcome};
+
+json_object! {
+    /// The members of the customer resource, in the order it is rendered. Read-only members are
+    /// derived or kept by the server; a request may send them back, and they are ignored there.
+    pub(crate) enum CustomerMember {
+        Id = keys::ID, required, read_only;
+        Email = "email", nullable, read_only;
+        FirstName = "firstName", nullable, read_only;
+        LastName = "lastName", nullable, read_only;
+        WebsiteId = "websiteId", required;
+        DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
+        CreatedTime = keys::CREATED_TIME, required, read_only;
+        UpdatedTime = keys::UPDATED_TIME, required, read_only;
+        CustomFields = "customFields";
+        PrimaryAddress = "primaryAddress", nullable;
+        AverageValue = "averageValue", read_only;
+        PaymentCount = "paymentCount", read_only;
+        LastPaymentTime = "lastPaymentTime", nullable, read_only;
+        LifetimeRevenue = "lifetimeRevenue", read_only;
+        InvoiceCount = "invoiceCount", read_only;
+        Tags = "tags", read_only;
+        Revision = "revision", required, read_only;
+        IsEddRequired = "isEddRequired";
+        HasFulfilledKyc = "hasFulfilledKyc", read_only;
+        OrganizationId = "organizationId", required, read_only;
+        Links = keys::LINKS, read_only;
+        Embedded = "_embedded", read_only;
+    }
+}
 
 /// An amount in the organization's reporting currency and in USD (`averageValue`,
 /// `lifetimeRevenue`).
@@ -75,13 +104,38 @@ impl Money {
     }
 }
 
+json_object! {
+    /// The members of an amount (`averageValue`, `lifetimeRevenue`).
+    pub(crate) enum MoneyMember {
+        Currency = keys::CURRENCY, required;
+        Amount = keys::AMOUNT;
+        AmountUsd = "amountUsd";
+    }
+}
+
+impl Described for Money {
+    type Member = MoneyMember;
+
+    fn fields<F: Fields<MoneyMember>>(&self, fields: &mut F) {
+        for member in MoneyMember::ALL {
+            match member {
+                MoneyMember::Currency => fields.field(*member, &self.currency),
+                MoneyMember::Amount => fields.field(*member, &self.amount),
+                MoneyMember::AmountUsd => fields.field(*member, &self.amount_usd),
+            }
+        }
+    }
+}
+
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(3))?;
-        object.serialize_entry("currency", &self.currency)?;
-        object.serialize_entry("amount", &self.amount)?;
-        object.serialize_entry("amountUsd", &self.amount_usd)?;
-        object.end()
+        object::serialize(self, serializer)
+    }
+}
+
+impl WriteJson for Money {
+    fn write_json(&self, out: &mut JsonOut) {
+        object::write(self, out);
     }
 }
 
@@ -228,82 +282,67 @@ impl Customer {
     #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = JsonOut::with_capacity(2048);
-        out.raw(b"{\"id\":");
-        self.id.write_json(&mut out);
-        out.raw(b",\"email\":");
-        self.email().write_json(&mut out);
-        out.raw(b",\"firstName\":");
-        self.first_name().write_json(&mut out);
-        out.raw(b",\"lastName\":");
-        self.last_name().write_json(&mut out);
-        out.raw(b",\"websiteId\":");
-        self.website_id.write_json(&mut out);
-        out.raw(b",\"defaultPaymentInstrument\":");
-        self.default_payment_instrument.write_json(&mut out);
-        out.raw(b",\"createdTime\":");
-        self.created_time.write_json(&mut out);
-        out.raw(b",\"updatedTime\":");
-        self.updated_time.write_json(&mut out);
-        out.raw(b",\"customFields\":");
-        self.custom_fields.write_json(&mut out);
-        out.raw(b",\"primaryAddress\":");
-        match &self.primary_address {
-            Some(contact) => contact.write_json(&mut out),
-            None => out.raw(b"null"),
-        }
-        out.raw(b",\"averageValue\":");
-        out.serde(&self.average_value);
-        out.raw(b",\"paymentCount\":");
-        out.serde(&self.payment_count);
-        out.raw(b",\"lastPaymentTime\":");
-        self.last_payment_time.write_json(&mut out);
-        out.raw(b",\"lifetimeRevenue\":");
-        out.serde(&self.lifetime_revenue);
-        out.raw(b",\"invoiceCount\":");
-        out.serde(&self.invoice_count);
-        out.raw(b",\"tags\":");
-        out.serde(&self.tags);
-        out.raw(b",\"revision\":");
-        out.serde(&self.revision);
-        out.raw(b",\"isEddRequired\":");
-        out.bool(self.is_edd_required);
-        out.raw(b",\"hasFulfilledKyc\":");
-        out.bool(self.has_fulfilled_kyc);
-        out.raw(b",\"organizationId\":");
-        self.organization_id.write_json(&mut out);
-        out.raw(b",\"_links\":");
-        links::write_links(&self.links, &mut out);
-        out.raw(b",\"_embedded\":{}}");
+        object::write(self, &mut out);
         out.into_string()
+    }
+}
+
+/// Every member, in the order of [`CustomerMember`]; `_embedded` is `{}`, and the token is not
+/// a member of the resource at all.
+impl Described for Customer {
+    type Member = CustomerMember;
+
+    fn fields<F: Fields<CustomerMember>>(&self, fields: &mut F) {
+        for member in CustomerMember::ALL {
+            let member = *member;
+            match member {
+                CustomerMember::Id => fields.field(member, &self.id),
+                CustomerMember::Email => fields.field(member, &self.email()),
+                CustomerMember::FirstName => fields.field(member, &self.first_name()),
+                CustomerMember::LastName => fields.field(member, &self.last_name()),
+                CustomerMember::WebsiteId => fields.field(member, &self.website_id),
+                CustomerMember::DefaultPaymentInstrument => {
+                    fields.field(member, &self.default_payment_instrument);
+                }
+                CustomerMember::CreatedTime => fields.field(member, &self.created_time),
+                CustomerMember::UpdatedTime => fields.field(member, &self.updated_time),
+                CustomerMember::CustomFields => fields.field(member, &self.custom_fields),
+                CustomerMember::PrimaryAddress => fields.field(member, &self.primary_address),
+                CustomerMember::AverageValue => fields.field(member, &self.average_value),
+                CustomerMember::PaymentCount => fields.field(member, &self.payment_count),
+                CustomerMember::LastPaymentTime => fields.field(member, &self.last_payment_time),
+                CustomerMember::LifetimeRevenue => fields.field(member, &self.lifetime_revenue),
+                CustomerMember::InvoiceCount => fields.field(member, &self.invoice_count),
+                CustomerMember::Tags => fields.field(member, &self.tags),
+                CustomerMember::Revision => fields.field(member, &self.revision),
+                CustomerMember::IsEddRequired => fields.field(member, &self.is_edd_required),
+                CustomerMember::HasFulfilledKyc => fields.field(member, &self.has_fulfilled_kyc),
+                CustomerMember::OrganizationId => fields.field(member, &self.organization_id),
+                CustomerMember::Links => fields.field(member, &Links(&self.links)),
+                CustomerMember::Embedded => fields.field(member, &EmptyObject),
+            }
+        }
     }
 }
 
 impl Serialize for Customer {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(Some(22))?;
-        object.serialize_entry("id", &self.id)?;
-        object.serialize_entry("email", &self.email())?;
-        object.serialize_entry("firstName", &self.first_name())?;
-        object.serialize_entry("lastName", &self.last_name())?;
-        object.serialize_entry("websiteId", &self.website_id)?;
-        object.serialize_entry("defaultPaymentInstrument", &self.default_payment_instrument)?;
-        object.serialize_entry("createdTime", &self.created_time)?;
-        object.serialize_entry("updatedTime", &self.updated_time)?;
-        object.serialize_entry("customFields", &self.custom_fields)?;
-        object.serialize_entry("primaryAddress", &self.primary_address)?;
-        object.serialize_entry("averageValue", &self.average_value)?;
-        object.serialize_entry("paymentCount", &self.payment_count)?;
-        object.serialize_entry("lastPaymentTime", &self.last_payment_time)?;
-        object.serialize_entry("lifetimeRevenue", &self.lifetime_revenue)?;
-        object.serialize_entry("invoiceCount", &self.invoice_count)?;
-        object.serialize_entry("tags", &self.tags)?;
-        object.serialize_entry("revision", &self.revision)?;
-        object.serialize_entry("isEddRequired", &self.is_edd_required)?;
-        object.serialize_entry("hasFulfilledKyc", &self.has_fulfilled_kyc)?;
-        object.serialize_entry("organizationId", &self.organization_id)?;
-        object.serialize_entry("_links", &self.links)?;
-        object.serialize_entry("_embedded", &serde_json::Map::new())?;
-        object.end()
+        object::serialize(self, serializer)
+    }
+}
+
+/// `_embedded`: always `{}`, since nothing is embedded unless asked for.
+struct EmptyObject;
+
+impl Serialize for EmptyObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl WriteJson for EmptyObject {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw(b"{}");
     }
 }
 
@@ -377,24 +416,17 @@ impl<'de> Shape<'de> for MoneyShape {
     fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Money>, A::Error> {
         let mark = c.mark();
         let (mut currency, mut amount, mut amount_usd) = (None, Some(0.0), Some(0.0));
-        let mut has_currency = false;
-        de::members(c, map, |c, key, map| {
-            match key {
-                "currency" => {
-                    has_currency = true;
-                    currency = c
-                        .member(map, "currency", Text::<CurrencyCode>::new(), false)?
-                        .value()
+        let seen = de::object_members(c, map, |c, member, map| {
+            match member {
+                MoneyMember::Currency => {
+                    currency = c.read(map, member, Text::<CurrencyCode>::new())?.value();
                 }
-                "amount" => amount = c.member(map, "amount", Amount, false)?.value(),
-                "amountUsd" => amount_usd = c.member(map, "amountUsd", Amount, false)?.value(),
-                _ => return Ok(false),
+                MoneyMember::Amount => amount = c.read(map, member, Amount)?.value(),
+                MoneyMember::AmountUsd => amount_usd = c.read(map, member, Amount)?.value(),
             }
-            Ok(true)
+            Ok(())
         })?;
-        if !has_currency {
-            c.report_at("currency", ViolationKind::Required);
-        }
+        c.missing::<MoneyMember>(seen);
         match (currency, amount, amount_usd) {
             (Some(currency), Some(amount), Some(amount_usd)) if c.clean_since(mark) => {
                 Ok(Money::new(currency, amount, amount_usd).map_or(Got::Mismatch, Got::Value))
@@ -404,18 +436,9 @@ impl<'de> Shape<'de> for MoneyShape {
     }
 }
 
-/// The members a stored customer must have; the rest default as on create.
-const REQUIRED: &[&str] = &[
-    "id",
-    "websiteId",
-    "createdTime",
-    "updatedTime",
-    "revision",
-    "organizationId",
-];
-
-/// Reads the resource. Members this crate always renders are required; the derived ones are
-/// ignored.
+/// Reads the resource. The members the description marks required must be there; the others
+/// default as on create. The derived ones (`email`, `firstName`, `lastName`) and `_embedded`
+/// are ignored.
 struct CustomerShape;
 
 impl<'de> Shape<'de> for CustomerShape {
@@ -446,121 +469,82 @@ impl<'de> Shape<'de> for CustomerShape {
         let mut tags = CustomerTags::default();
         let mut has_fulfilled_kyc = false;
         let mut links = Vec::new();
-        let mut present: Vec<&'static str> = Vec::with_capacity(REQUIRED.len());
-        de::members(c, map, |c, key, map| {
-            if let Some(member) = REQUIRED.iter().find(|m| **m == key) {
-                present.push(member);
-            }
-            match key {
-                "id" => {
-                    id = c
-                        .member(map, "id", Text::<CustomerId>::new(), false)?
-                        .value()
+        let seen = de::object_members(c, map, |c, member, map| {
+            match member {
+                CustomerMember::Id => id = c.read(map, member, Text::<CustomerId>::new())?.value(),
+                CustomerMember::WebsiteId => {
+                    website_id = c.read(map, member, Text::<WebsiteId>::new())?.value();
                 }
-                "websiteId" => {
-                    website_id = c
-                        .member(map, "websiteId", Text::<WebsiteId>::new(), false)?
-                        .value()
+                CustomerMember::OrganizationId => {
+                    organization_id = c.read(map, member, Text::<OrganizationId>::new())?.value();
                 }
-                "organizationId" => {
-                    organization_id = c
-                        .member(map, "organizationId", Text::<OrganizationId>::new(), false)?
-                        .value();
+                CustomerMember::CreatedTime => {
+                    created_time = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
-                "createdTime" => {
-                    created_time = c
-                        .member(map, "createdTime", Text::<Timestamp>::new(), false)?
-                        .value()
+                CustomerMember::UpdatedTime => {
+                    updated_time = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
-                "updatedTime" => {
-                    updated_time = c
-                        .member(map, "updatedTime", Text::<Timestamp>::new(), false)?
-                        .value()
+                CustomerMember::Revision => revision = c.read(map, member, Count)?.value(),
+                CustomerMember::DefaultPaymentInstrument => {
+                    instrument = c.read(map, member, InstrumentShape)?.value();
                 }
-                "revision" => revision = c.member(map, "revision", Count, false)?.value(),
-                "defaultPaymentInstrument" => {
-                    instrument = c
-                        .member(map, "defaultPaymentInstrument", InstrumentShape, true)?
-                        .value();
-                }
-                "customFields" => {
-                    if let Some(patch) = c
-                        .member(map, "customFields", CustomFieldsShape, false)?
-                        .value()
-                    {
+                CustomerMember::CustomFields => {
+                    if let Some(patch) = c.read(map, member, CustomFieldsShape)?.value() {
                         custom_fields.apply_patch(patch);
                     }
                 }
-                "primaryAddress" => {
+                CustomerMember::PrimaryAddress => {
                     primary_address = c
-                        .member(map, "primaryAddress", ContactShape, true)?
+                        .read(map, member, ContactShape)?
                         .value()
                         .map(Contact::from);
                 }
-                "isEddRequired" => {
-                    is_edd_required = c
-                        .member(map, "isEddRequired", Bool, false)?
-                        .value()
-                        .unwrap_or_default();
+                CustomerMember::IsEddRequired => {
+                    is_edd_required = c.read(map, member, Bool)?.value().unwrap_or_default();
                 }
-                "hasFulfilledKyc" => {
-                    has_fulfilled_kyc = c
-                        .member(map, "hasFulfilledKyc", Bool, false)?
-                        .value()
-                        .unwrap_or_default();
+                CustomerMember::HasFulfilledKyc => {
+                    has_fulfilled_kyc = c.read(map, member, Bool)?.value().unwrap_or_default();
                 }
-                "averageValue" => {
-                    if let Some(money) = c.member(map, "averageValue", MoneyShape, false)?.value() {
+                CustomerMember::AverageValue => {
+                    if let Some(money) = c.read(map, member, MoneyShape)?.value() {
                         average_value = money;
                     }
                 }
-                "lifetimeRevenue" => {
-                    if let Some(money) =
-                        c.member(map, "lifetimeRevenue", MoneyShape, false)?.value()
-                    {
+                CustomerMember::LifetimeRevenue => {
+                    if let Some(money) = c.read(map, member, MoneyShape)?.value() {
                         lifetime_revenue = money;
                     }
                 }
-                "paymentCount" => {
-                    payment_count = c
-                        .member(map, "paymentCount", Count, false)?
-                        .value()
-                        .unwrap_or(0)
+                CustomerMember::PaymentCount => {
+                    payment_count = c.read(map, member, Count)?.value().unwrap_or(0);
                 }
-                "invoiceCount" => {
-                    invoice_count = c
-                        .member(map, "invoiceCount", Count, false)?
-                        .value()
-                        .unwrap_or(0)
+                CustomerMember::InvoiceCount => {
+                    invoice_count = c.read(map, member, Count)?.value().unwrap_or(0);
                 }
-                "lastPaymentTime" => {
-                    last_payment_time = c
-                        .member(map, "lastPaymentTime", Text::<Timestamp>::new(), true)?
-                        .value();
+                CustomerMember::LastPaymentTime => {
+                    last_payment_time = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
-                "tags" => {
-                    if let Some(value) = c.member(map, "tags", CustomerTagsShape, false)?.value() {
+                CustomerMember::Tags => {
+                    if let Some(value) = c.read(map, member, CustomerTagsShape)?.value() {
                         tags = value;
                     }
                 }
-                "_links" => {
-                    if let Some(value) = c.member(map, "_links", LinksShape, false)?.value() {
+                CustomerMember::Links => {
+                    if let Some(value) = c.read(map, member, LinksShape)?.value() {
                         links = value;
                     }
                 }
                 // Derived from the contact, or embedded on request: not stored.
-                "email" | "firstName" | "lastName" | "_embedded" => {
+                CustomerMember::Email
+                | CustomerMember::FirstName
+                | CustomerMember::LastName
+                | CustomerMember::Embedded => {
                     map.next_value_seed(Seed::new(c, Skip, true))?;
                 }
-                _ => return Ok(false),
             }
-            Ok(true)
+            Ok(())
         })?;
-        for member in REQUIRED {
-            if !present.contains(member) {
-                c.report_at(*member, ViolationKind::Required);
-            }
-        }
+        c.missing::<CustomerMember>(seen);
         match (
             id,
             website_id,
