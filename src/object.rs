@@ -56,6 +56,27 @@ pub(crate) trait Member: Copy + Eq + 'static {
 
     /// What the description says of it.
     fn flags(self) -> Flags;
+
+    /// `,"key":`, built at compile time: writers copy it at once (without the comma for an
+    /// object's first member).
+    fn quoted(self) -> &'static [u8];
+}
+
+/// `,"key":` as bytes, for [`Member::quoted`]; `N` is the key's length plus four.
+pub(crate) const fn quote_key<const N: usize>(key: &str) -> [u8; N] {
+    let key = key.as_bytes();
+    assert!(key.len() + 4 == N, "N is the key's length plus four");
+    let mut out = [0u8; N];
+    out[0] = b',';
+    out[1] = b'"';
+    let mut i = 0;
+    while i < key.len() {
+        out[i + 2] = key[i];
+        i += 1;
+    }
+    out[N - 2] = b'"';
+    out[N - 1] = b':';
+    out
 }
 
 /// Declares an object's members once:
@@ -107,6 +128,15 @@ macro_rules! json_object {
                     "at most 64 members: one bit each"
                 );
                 1u64 << (self as u32)
+            }
+
+            fn quoted(self) -> &'static [u8] {
+                match self {
+                    $( $name::$variant => {
+                        const QUOTED: [u8; $key.len() + 4] = $crate::object::quote_key($key);
+                        &QUOTED
+                    } )*
+                }
             }
 
             fn flags(self) -> $crate::object::Flags {
@@ -176,14 +206,9 @@ struct JsonFields<'o> {
 
 impl<M: Member> Fields<M> for JsonFields<'_> {
     fn field<T: serde::Serialize + WriteJson + ?Sized>(&mut self, member: M, value: &T) {
-        let open: &[u8] = if std::mem::take(&mut self.first) {
-            b"\""
-        } else {
-            b",\""
-        };
-        self.out.raw(open);
-        self.out.raw(member.key().as_bytes());
-        self.out.raw(b"\":");
+        let quoted = member.quoted();
+        let skip = usize::from(std::mem::take(&mut self.first));
+        self.out.raw(&quoted[skip..]);
         value.write_json(self.out);
     }
 }
@@ -240,6 +265,8 @@ mod tests {
         }
         let bits: Vec<u64> = Sample::ALL.iter().map(|m| m.bit()).collect();
         assert_eq!(bits, [1, 2, 4, 8]);
+        assert_eq!(Sample::Long.quoted(), b",\"a_name_well_past_eight_bytes\":");
+        assert_eq!(Sample::Empty.quoted(), b",\"\":");
     }
 
     #[test]

@@ -67,15 +67,14 @@ struct Canonical {
 }
 
 /// Writes `"key":`, after a comma unless it is the object's first member.
-fn key(out: &mut JsonOut, first: &mut bool, key: &str) {
-    out.raw(if std::mem::take(first) { b"\"" } else { b",\"" });
-    out.raw(key.as_bytes());
-    out.raw(b"\":");
+fn key<M: Member>(out: &mut JsonOut, first: &mut bool, member: M) {
+    let skip = usize::from(std::mem::take(first));
+    out.raw(&member.quoted()[skip..]);
 }
 
 impl Canonical {
     fn key<M: Member>(&mut self, member: M) {
-        key(&mut self.out, &mut self.first, member.key());
+        key(&mut self.out, &mut self.first, member);
     }
 
     /// A list, left out when empty: each item's members sorted by key, `primary` only when
@@ -95,17 +94,17 @@ impl Canonical {
             for item_member in ITEM_ORDER.iter().copied() {
                 match item_member {
                     ItemMember::Label => {
-                        key(out, &mut first, item_member.key());
+                        key(out, &mut first, item_member);
                         out.string(item.label().as_str());
                     }
                     ItemMember::Primary => {
                         if item.is_primary() {
-                            key(out, &mut first, item_member.key());
+                            key(out, &mut first, item_member);
                             out.raw(b"true");
                         }
                     }
                     ItemMember::Value => {
-                        key(out, &mut first, item_member.key());
+                        key(out, &mut first, item_member);
                         out.string(item.value().as_ref());
                     }
                 }
