@@ -104,13 +104,21 @@ macro_rules! json_object {
             $( $(#[$row_meta])* $variant, )*
         }
 
+        #[allow(dead_code)]
+        impl $name {
+            /// The member's key, in constant contexts.
+            pub(crate) const fn key_const(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $key, )*
+                }
+            }
+        }
+
         impl $crate::object::Member for $name {
             const ALL: &'static [Self] = &[$($name::$variant),*];
 
             fn key(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $key, )*
-                }
+                self.key_const()
             }
 
             fn from_key(key: &str) -> Option<Self> {

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::contact::{ContactInto, ContactPatch};
@@ -13,7 +12,8 @@ use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
-use crate::object::{Member, keys};
+use crate::json::WriteJson;
+use crate::object::{self, Described, Fields, Member, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
@@ -231,7 +231,7 @@ impl UpsertRequest {
         let id = match CustomerId::parse(&path_id) {
             Ok(id) => Some(id),
             Err(error) => {
-                c.enter("id");
+                c.enter(RequestMember::Id.key());
                 c.absorb(error);
                 c.leave();
                 None
@@ -349,30 +349,58 @@ impl UpsertRequest {
 }
 
 /// The normalized request: the path id and the members that were sent, in NFC; never the token.
+impl Described for UpsertRequest {
+    type Member = RequestMember;
+
+    fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
+        for member in RequestMember::ALL {
+            let member = *member;
+            match member {
+                RequestMember::Id => fields.field(member, &self.id),
+                RequestMember::WebsiteId => {
+                    if let Some(website_id) = &self.website_id {
+                        fields.field(member, website_id);
+                    }
+                }
+                // Write-only: never in the default rendering.
+                RequestMember::PaymentToken => {}
+                RequestMember::DefaultPaymentInstrument => {
+                    patch_field(fields, member, &self.default_payment_instrument);
+                }
+                RequestMember::CustomFields => {
+                    if let Some(patch) = &self.custom_fields {
+                        fields.field(member, patch);
+                    }
+                }
+                RequestMember::PrimaryAddress => {
+                    patch_field(fields, member, &self.primary_address);
+                }
+                RequestMember::IsEddRequired => {
+                    if let Some(value) = &self.is_edd_required {
+                        fields.field(member, value);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A patch's member: left out when absent, `null` when cleared.
+fn patch_field<F, T>(fields: &mut F, member: RequestMember, patch: &Patch<T>)
+where
+    F: Fields<RequestMember>,
+    T: Serialize + WriteJson,
+{
+    match patch {
+        Patch::Absent => {}
+        Patch::Null => fields.field(member, &None::<T>),
+        Patch::Value(value) => fields.field(member, value),
+    }
+}
+
 impl Serialize for UpsertRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(None)?;
-        object.serialize_entry("id", &self.id)?;
-        if let Some(website_id) = &self.website_id {
-            object.serialize_entry("websiteId", website_id)?;
-        }
-        match &self.default_payment_instrument {
-            Patch::Absent => {}
-            Patch::Null => object.serialize_entry("defaultPaymentInstrument", &())?,
-            Patch::Value(v) => object.serialize_entry("defaultPaymentInstrument", v)?,
-        }
-        if let Some(fields) = &self.custom_fields {
-            object.serialize_entry("customFields", fields)?;
-        }
-        match &self.primary_address {
-            Patch::Absent => {}
-            Patch::Null => object.serialize_entry("primaryAddress", &())?,
-            Patch::Value(v) => object.serialize_entry("primaryAddress", v)?,
-        }
-        if let Some(value) = self.is_edd_required {
-            object.serialize_entry("isEddRequired", &value)?;
-        }
-        object.end()
+        object::serialize(self, serializer)
     }
 }
 

@@ -320,6 +320,13 @@ impl Serialize for ContactPatch {
     }
 }
 
+/// What the patch does, as `Serialize` writes it, with the fast writer.
+impl crate::json::WriteJson for ContactPatch {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        object::write(self, out);
+    }
+}
+
 /// The resource form, as `Serialize` writes it, with the fast writer.
 impl crate::json::WriteJson for Contact {
     fn write_json(&self, out: &mut crate::json::JsonOut) {

@@ -307,6 +307,24 @@ impl Serialize for CustomFieldsPatch {
     }
 }
 
+impl crate::json::WriteJson for CustomFieldsPatch {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        out.raw(b"{");
+        for (i, (name, value)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            out.string(name.as_str());
+            out.raw(b":");
+            match value {
+                Some(value) => out.value(value),
+                None => out.raw(b"null"),
+            }
+        }
+        out.raw(b"}");
+    }
+}
+
 impl<'de> Deserialize<'de> for CustomFieldsPatch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, CustomFieldsShape)

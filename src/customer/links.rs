@@ -32,7 +32,10 @@ impl LinkRel {
         match self {
             LinkRel::SelfLink => "self",
             LinkRel::Attachments => "attachments",
-            LinkRel::DefaultPaymentInstrument => "defaultPaymentInstrument",
+            // The relation is named after the member it links.
+            LinkRel::DefaultPaymentInstrument => {
+                super::CustomerMember::DefaultPaymentInstrument.key_const()
+            }
             LinkRel::LeadSource => "leadSource",
             LinkRel::Website => "website",
         }

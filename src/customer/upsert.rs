@@ -11,9 +11,10 @@ use crate::customer::links::{Link, LinkRel, resource_url};
 use crate::customer::{Customer, Money};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
+use crate::object::Member;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
-use crate::request::UpsertRequest;
+use crate::request::{RequestMember, UpsertRequest};
 use crate::tags::CustomerTags;
 
 /// What an upsert did. Every variant holds the customer to render, with its derived members and
@@ -161,8 +162,14 @@ impl fmt::Display for UpsertError {
 
 impl std::error::Error for UpsertError {}
 
-fn at(member: &'static str, kind: ViolationKind) -> Violation {
-    Violation::new(FieldPath::root().join(member), kind)
+/// A violation at a member of the request (its changes and its 422s have the same paths).
+fn at(member: RequestMember, kind: ViolationKind) -> Violation {
+    Violation::new(path(member), kind)
+}
+
+/// The path of a member of the resource, as `changes` and violations give it.
+fn path(member: RequestMember) -> FieldPath {
+    FieldPath::root().join(member.key())
 }
 
 impl Customer {
@@ -218,7 +225,7 @@ impl Customer {
         let stored_id_differs = stored.as_ref().is_some_and(|s| s.id != *id);
         if request.id != *id || stored_id_differs {
             return Err(UpsertError::Invalid(
-                at("id", ViolationKind::IdMismatch).into(),
+                at(RequestMember::Id, ViolationKind::IdMismatch).into(),
             ));
         }
         if let Some(expected) = context.expected_revision {
@@ -248,7 +255,7 @@ impl Customer {
             (None, None) => match &context.default_website_id {
                 Some(default) => Some(default.clone()),
                 None => {
-                    violations.push(at("websiteId", ViolationKind::Required));
+                    violations.push(at(RequestMember::WebsiteId, ViolationKind::Required));
                     None
                 }
             },
@@ -259,7 +266,7 @@ impl Customer {
                 Ok(instrument) => Some(instrument),
                 Err(rejection) => {
                     violations.push(at(
-                        "paymentToken",
+                        RequestMember::PaymentToken,
                         ViolationKind::TokenRejected {
                             reason: safe_reason(&rejection, &token),
                         },
@@ -301,14 +308,14 @@ impl Customer {
         let mut changes = Vec::new();
         if let Some(website_id) = website_id {
             if website_id != customer.website_id {
-                changes.push(FieldPath::root().join("websiteId"));
+                changes.push(path(RequestMember::WebsiteId));
                 customer.website_id = website_id;
             }
         }
         if !instrument_patch.is_absent() {
             let instrument = instrument_patch.apply(None);
             if instrument != customer.default_payment_instrument {
-                changes.push(FieldPath::root().join("defaultPaymentInstrument"));
+                changes.push(path(RequestMember::DefaultPaymentInstrument));
                 customer.default_payment_instrument = instrument;
             }
         }
@@ -321,7 +328,7 @@ impl Customer {
         );
         if let Some(value) = is_edd_required {
             if value != customer.is_edd_required {
-                changes.push(FieldPath::root().join("isEddRequired"));
+                changes.push(path(RequestMember::IsEddRequired));
                 customer.is_edd_required = value;
             }
         }
@@ -416,9 +423,7 @@ fn merge_custom_fields(
             let Some(value) = fields.get(name.as_str()) else {
                 continue;
             };
-            let path = FieldPath::root()
-                .join("customFields")
-                .join(name.as_str().to_owned());
+            let path = path(RequestMember::CustomFields).join(name.as_str().to_owned());
             match definitions.get(name.as_str()) {
                 None => violations.push(Violation::new(
                     path,
@@ -440,11 +445,7 @@ fn merge_custom_fields(
     }
     changed
         .into_iter()
-        .map(|name| {
-            FieldPath::root()
-                .join("customFields")
-                .join(name.into_string())
-        })
+        .map(|name| path(RequestMember::CustomFields).join(name.into_string()))
         .collect()
 }
 
@@ -459,12 +460,12 @@ fn merge_contact(
         (stored, Patch::Absent) => stored,
         (None, Patch::Null) => None,
         (Some(_), Patch::Null) => {
-            changes.push(FieldPath::root().join("primaryAddress"));
+            changes.push(path(RequestMember::PrimaryAddress));
             None
         }
         // A merge patch onto a null contact, even `{}`, creates one.
         (None, Patch::Value(patch)) => {
-            changes.push(FieldPath::root().join("primaryAddress"));
+            changes.push(path(RequestMember::PrimaryAddress));
             Some(Contact::from(patch))
         }
         (Some(mut contact), Patch::Value(patch)) => {
@@ -472,7 +473,7 @@ fn merge_contact(
             changes.extend(
                 changed
                     .into_iter()
-                    .map(|member| FieldPath::root().join("primaryAddress").join(member)),
+                    .map(|member| path(RequestMember::PrimaryAddress).join(member)),
             );
             Some(contact)
         }

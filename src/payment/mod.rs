@@ -4,7 +4,6 @@ mod method;
 mod token;
 
 use serde::de::MapAccess;
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use method::PaymentMethod;
@@ -13,6 +12,7 @@ pub use token::PaymentToken;
 use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
+use crate::object::{self, Described, Fields, Member};
 use crate::text::{nfc, nfc_owned};
 
 /// A payment instrument whose method the vault holds: `payment-card`, `ach`, or `paypal` with an
@@ -142,11 +142,11 @@ impl Family {
     }
 
     /// The one member besides `method` that the variant has.
-    fn member(self) -> &'static str {
+    fn member(self) -> InstrumentMember {
         match self {
-            Family::Cash => "receivedBy",
-            Family::Check => "reference",
-            _ => "paymentInstrumentId",
+            Family::Cash => InstrumentMember::ReceivedBy,
+            Family::Check => InstrumentMember::Reference,
+            _ => InstrumentMember::PaymentInstrumentId,
         }
     }
 }
@@ -163,7 +163,7 @@ impl PaymentInstrument {
     ) -> Result<Self, ValidationError> {
         let at_id = |kind| {
             ValidationError::from(Violation::new(
-                FieldPath::root().join("paymentInstrumentId"),
+                FieldPath::root().join(InstrumentMember::PaymentInstrumentId.key()),
                 kind,
             ))
         };
@@ -225,51 +225,50 @@ impl PaymentInstrument {
     }
 }
 
+json_object! {
+    /// The members of a payment instrument. `method` decides the variant, and each variant has
+    /// one other member (see `Family::member`).
+    pub(crate) enum InstrumentMember {
+        Method = "method", required;
+        PaymentInstrumentId = "paymentInstrumentId";
+        ReceivedBy = "receivedBy";
+        Reference = "reference";
+    }
+}
+
 /// `{"method": …}` plus the variant's member when set; unset optional members are omitted.
+impl Described for PaymentInstrument {
+    type Member = InstrumentMember;
+
+    fn fields<F: Fields<InstrumentMember>>(&self, fields: &mut F) {
+        fields.field(InstrumentMember::Method, self.method().as_str());
+        let (member, value) = match self {
+            PaymentInstrument::Cash(CashInstrument { received_by }) => {
+                (InstrumentMember::ReceivedBy, received_by.as_deref())
+            }
+            PaymentInstrument::Check(CheckInstrument { reference }) => {
+                (InstrumentMember::Reference, reference.as_deref())
+            }
+            _ => (
+                InstrumentMember::PaymentInstrumentId,
+                self.payment_instrument_id().map(|id| id.as_str()),
+            ),
+        };
+        if let Some(value) = value {
+            fields.field(member, value);
+        }
+    }
+}
+
 impl Serialize for PaymentInstrument {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(None)?;
-        object.serialize_entry("method", self.method().as_str())?;
-        match self {
-            PaymentInstrument::Cash(CashInstrument {
-                received_by: Some(r),
-            }) => {
-                object.serialize_entry("receivedBy", r)?;
-            }
-            PaymentInstrument::Check(CheckInstrument { reference: Some(r) }) => {
-                object.serialize_entry("reference", r)?;
-            }
-            _ => {
-                if let Some(id) = self.payment_instrument_id() {
-                    object.serialize_entry("paymentInstrumentId", id.as_str())?;
-                }
-            }
-        }
-        object.end()
+        object::serialize(self, serializer)
     }
 }
 
 impl crate::json::WriteJson for PaymentInstrument {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.raw(b"{\"method\":");
-        out.string(self.method().as_str());
-        let (name, value): (&[u8], Option<&str>) = match self {
-            PaymentInstrument::Cash(CashInstrument { received_by }) => {
-                (b",\"receivedBy\":", received_by.as_deref())
-            }
-            PaymentInstrument::Check(CheckInstrument { reference }) => {
-                (b",\"reference\":", reference.as_deref())
-            }
-            _ => (
-                b",\"paymentInstrumentId\":",
-                self.payment_instrument_id().map(|id| id.as_str()),
-            ),
-        };
-        if let Some(value) = value {
-            out.raw(name);
-            out.string(value);
-        }
-        out.raw(b"}");
+        object::write(self, out);
     }
 }
 
@@ -347,7 +346,7 @@ enum MethodState {
 
 /// The variant's one member besides `method`, as read so far.
 #[derive(Default)]
-struct Member {
+struct VariantMember {
     /// The member was there, whatever its value.
     present: bool,
     /// `receivedBy` or `reference`, as read.
@@ -356,11 +355,11 @@ struct Member {
     id: Option<PaymentInstrumentId>,
 }
 
-impl Member {
+impl VariantMember {
     /// Judges the value of member `key` for `family`; unknown members are reported unless
     /// ignored.
     fn judge(&mut self, c: &mut Collector, family: Family, key: &str, got: Got<Raw>) {
-        if key != family.member() {
+        if InstrumentMember::from_key(key) != Some(family.member()) {
             if !c.ignore_unknown {
                 c.report_at(key.to_owned(), ViolationKind::UnknownField);
             }
@@ -374,15 +373,15 @@ impl Member {
                 _ => match PaymentInstrumentId::try_from(value) {
                     Ok(id) => self.id = Some(id),
                     Err(error) => {
-                        c.enter(family.member());
+                        c.enter(family.member().key());
                         c.absorb(error);
                         c.leave();
                     }
                 },
             },
-            Got::Null => c.report_at(family.member(), ViolationKind::NotNull),
+            Got::Null => c.report_at(family.member().key(), ViolationKind::NotNull),
             _ => c.report_at(
-                family.member(),
+                family.member().key(),
                 ViolationKind::Type {
                     expected: "a string",
                     nullable: false,
@@ -403,21 +402,21 @@ impl<'de> Shape<'de> for InstrumentShape {
     ) -> Result<Got<PaymentInstrument>, A::Error> {
         let mut method = MethodState::NotYet;
         let mut before_method: Vec<(String, Got<Raw>)> = Vec::new();
-        let mut member = Member::default();
+        let mut member = VariantMember::default();
         let mark = c.mark();
         de::members(c, map, |c, key, map| {
-            if key == "method" {
+            if InstrumentMember::from_key(key) == Some(InstrumentMember::Method) {
                 method = match map.next_value_seed(Seed::new(c, MethodShape, true))? {
                     Got::Value(MethodRead::Known(found)) => MethodState::Known(found),
                     Got::Value(MethodRead::Unknown(error)) => {
-                        c.enter("method");
+                        c.enter(InstrumentMember::Method.key());
                         c.absorb(error);
                         c.leave();
                         MethodState::Refused
                     }
                     _ => {
                         c.report_at(
-                            "method",
+                            InstrumentMember::Method.key(),
                             ViolationKind::Type {
                                 expected: "a string",
                                 nullable: false,
@@ -448,7 +447,7 @@ impl<'de> Shape<'de> for InstrumentShape {
             MethodState::Known(method) => method,
             MethodState::Refused => return Ok(Got::Invalid),
             MethodState::NotYet => {
-                c.report_at("method", ViolationKind::Required);
+                c.missing::<InstrumentMember>(0);
                 return Ok(Got::Invalid);
             }
         };
