@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
+
+use crate::object::{self, Described, Fields, Member};
 
 /// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
 /// item.
@@ -58,7 +59,8 @@ impl ErrorCode {
         match self {
             ErrorCode::Required => "required",
             ErrorCode::NotNull => "not_null",
-            ErrorCode::Type => "type",
+            // The code is the word `type`; it is spelled once for the crate, with the keys.
+            ErrorCode::Type => crate::object::keys::TYPE,
             ErrorCode::TooLong => "too_long",
             ErrorCode::Empty => "empty",
             ErrorCode::Pattern => "pattern",
@@ -389,11 +391,31 @@ impl fmt::Display for Violation {
 /// Renders as an `invalidFields` item: `{"field", "message", "code"}`.
 impl Serialize for Violation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut item = serializer.serialize_struct("Violation", 3)?;
-        item.serialize_field("field", &self.field())?;
-        item.serialize_field("message", &self.message())?;
-        item.serialize_field("code", self.code().as_str())?;
-        item.end()
+        object::serialize(self, serializer)
+    }
+}
+
+json_object! {
+    /// The members of an item of a 422's `invalidFields`.
+    pub(crate) enum ViolationMember {
+        Field = "field", required;
+        Message = "message", required;
+        Code = "code", required;
+    }
+}
+
+impl Described for Violation {
+    type Member = ViolationMember;
+
+    fn fields<F: Fields<ViolationMember>>(&self, fields: &mut F) {
+        for member in ViolationMember::ALL {
+            let member = *member;
+            match member {
+                ViolationMember::Field => fields.field(member, self.field().as_str()),
+                ViolationMember::Message => fields.field(member, self.message().as_str()),
+                ViolationMember::Code => fields.field(member, self.code().as_str()),
+            }
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! The problem bodies (RFC 7807, `application/problem+json`).
 
 use serde::Serialize;
-use serde::ser::SerializeMap;
 
 use crate::customer::UpsertError;
 use crate::error::{ValidationError, Violation};
+use crate::json::{JsonOut, WriteJson};
+use crate::object::{self, Described, Fields, Member, keys};
 use crate::request::{MalformedBody, RequestError};
 
 /// The media type of every problem body.
@@ -85,24 +86,73 @@ impl Problem {
         PROBLEM_CONTENT_TYPE
     }
 
-    /// The body as compact JSON.
+    /// The body as compact JSON (what `Serialize` writes, by the crate's fast writer).
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a problem always serializes")
+        let mut out = JsonOut::with_capacity(256);
+        object::write(self, &mut out);
+        out.into_string()
+    }
+}
+
+json_object! {
+    /// The members of a problem body (RFC 7807, with the API's `invalidFields`).
+    pub(crate) enum ProblemMember {
+        Type = keys::TYPE, required;
+        Title = "title", required;
+        Status = "status", required;
+        Detail = "detail";
+        /// A 422's violations.
+        InvalidFields = "invalidFields";
+    }
+}
+
+impl Described for Problem {
+    type Member = ProblemMember;
+
+    fn fields<F: Fields<ProblemMember>>(&self, fields: &mut F) {
+        for member in ProblemMember::ALL {
+            let member = *member;
+            match member {
+                ProblemMember::Type => fields.field(member, "about:blank"),
+                ProblemMember::Title => fields.field(member, self.title()),
+                ProblemMember::Status => fields.field(member, &self.status()),
+                ProblemMember::Detail => fields.field(member, self.detail().as_str()),
+                ProblemMember::InvalidFields => {
+                    if let Problem::Invalid(error) = self {
+                        fields.field(member, &Violations(error.violations()));
+                    }
+                }
+            }
+        }
     }
 }
 
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_map(None)?;
-        object.serialize_entry("type", "about:blank")?;
-        object.serialize_entry("title", self.title())?;
-        object.serialize_entry("status", &self.status())?;
-        object.serialize_entry("detail", &self.detail())?;
-        if let Problem::Invalid(error) = self {
-            object.serialize_entry("invalidFields", error.violations())?;
+        object::serialize(self, serializer)
+    }
+}
+
+/// A 422's `invalidFields`, for the writers.
+struct Violations<'v>(&'v [Violation]);
+
+impl Serialize for Violations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0)
+    }
+}
+
+impl WriteJson for Violations<'_> {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw(b"[");
+        for (i, violation) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            object::write(violation, out);
         }
-        object.end()
+        out.raw(b"]");
     }
 }
 

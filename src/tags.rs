@@ -290,7 +290,7 @@ fn tag_rules<'t>(tags: impl Iterator<Item = (usize, &'t Tag)>) -> Vec<Violation>
     for (i, tag) in tags {
         if tag.tag_type != TagType::Customer {
             violations.push(Violation::new(
-                FieldPath::root().join(i).join("type"),
+                FieldPath::root().join(i).join(TagMember::Type.key()),
                 ViolationKind::Tag {
                     reason: "a customer's tags must have type customer",
                 },
@@ -298,7 +298,7 @@ fn tag_rules<'t>(tags: impl Iterator<Item = (usize, &'t Tag)>) -> Vec<Violation>
         }
         if !seen.insert(tag.name.as_str().to_lowercase()) {
             violations.push(Violation::new(
-                FieldPath::root().join(i).join("name"),
+                FieldPath::root().join(i).join(TagMember::Name.key()),
                 ViolationKind::Tag {
                     reason: "tag names must be unique, ignoring case",
                 },

@@ -127,3 +127,109 @@ fn every_export_is_listed() {
         .collect();
     assert!(missing.is_empty(), "not in the list: {missing:?}");
 }
+
+/// Each JSON object is described once (`json_object!` in `src/`): a member's key is spelled as
+/// a string literal at most twice in the code outside `generate/`, once for a request-side
+/// object and once for a resource-side one. Comments, doc comments and unit tests are not code.
+#[test]
+fn no_member_name_is_spelled_more_than_twice() {
+    const NAMES: &[&str] = &[
+        "id",
+        "email",
+        "firstName",
+        "lastName",
+        "websiteId",
+        "paymentToken",
+        "defaultPaymentInstrument",
+        "createdTime",
+        "updatedTime",
+        "customFields",
+        "primaryAddress",
+        "averageValue",
+        "paymentCount",
+        "lastPaymentTime",
+        "lifetimeRevenue",
+        "invoiceCount",
+        "tags",
+        "revision",
+        "isEddRequired",
+        "hasFulfilledKyc",
+        "organizationId",
+        "_links",
+        "_embedded",
+        "organization",
+        "address",
+        "address2",
+        "city",
+        "region",
+        "country",
+        "postalCode",
+        "dob",
+        "jobTitle",
+        "phoneNumbers",
+        "emails",
+        "hash",
+        "label",
+        "value",
+        "primary",
+        "method",
+        "paymentInstrumentId",
+        "receivedBy",
+        "reference",
+        "name",
+        "type",
+        "currency",
+        "amount",
+        "amountUsd",
+        "rel",
+        "href",
+        "title",
+        "status",
+        "detail",
+        "invalidFields",
+        "field",
+        "message",
+        "code",
+        "additionalSchema",
+        "allowedValues",
+        "maxLength",
+    ];
+    let mut counts = std::collections::BTreeMap::<&str, Vec<String>>::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if !path.ends_with("generate") {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for name in NAMES {
+                    let literal = format!("\"{name}\"");
+                    for (at, _) in line.match_indices(&literal) {
+                        // Not the end of a longer literal (`"a\"id\""`), nor an escaped quote.
+                        if at > 0 && line.as_bytes()[at - 1] == b'\\' {
+                            continue;
+                        }
+                        counts
+                            .entry(name)
+                            .or_default()
+                            .push(path.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    let over: Vec<_> = counts
+        .iter()
+        .filter(|(_, places)| places.len() > 2)
+        .collect();
+    assert!(over.is_empty(), "spelled more than twice: {over:?}");
+}

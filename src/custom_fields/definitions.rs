@@ -13,6 +13,7 @@ use crate::codes::CurrencyCode;
 use crate::contact::{FULL_DATE, parse_full_date};
 use crate::custom_fields::CustomFieldName;
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::object::{Member, keys};
 use crate::text::{code_points, nfc_owned};
 use crate::time::Timestamp;
 
@@ -221,6 +222,32 @@ impl fmt::Display for CustomFieldRule {
     }
 }
 
+json_object! {
+    /// The members of a custom field definition, as the API lists them.
+    pub(crate) enum DefinitionMember {
+        /// In the API's list; the key itself in an object by name.
+        Name = keys::NAME;
+        Type = keys::TYPE, required;
+        AdditionalSchema = "additionalSchema";
+    }
+}
+
+json_object! {
+    /// The members of a definition's `additionalSchema` that the crate applies.
+    pub(crate) enum SchemaMember {
+        AllowedValues = "allowedValues";
+        MaxLength = "maxLength";
+    }
+}
+
+json_object! {
+    /// The members of a `monetary` custom field's value.
+    pub(crate) enum MonetaryMember {
+        Currency = keys::CURRENCY, required;
+        Amount = keys::AMOUNT, required;
+    }
+}
+
 /// The definition of one custom field: its type, and for `string` and `array` the values it
 /// allows; for `string` its longest length.
 ///
@@ -249,9 +276,11 @@ struct AllowedValues {
     set: HashSet<String>,
 }
 
-fn definition_error(member: &'static str, rule: CustomFieldRule) -> ValidationError {
+fn definition_error(member: SchemaMember, rule: CustomFieldRule) -> ValidationError {
     Violation::new(
-        FieldPath::root().join("additionalSchema").join(member),
+        FieldPath::root()
+            .join(DefinitionMember::AdditionalSchema.key())
+            .join(member.key()),
         ViolationKind::CustomField { rule },
     )
     .into()
@@ -278,7 +307,7 @@ impl CustomFieldDefinition {
             CustomFieldType::String | CustomFieldType::Array
         ) {
             return Err(definition_error(
-                "allowedValues",
+                SchemaMember::AllowedValues,
                 CustomFieldRule::ConstraintNotForType {
                     only_for: "string and array",
                     field_type: self.field_type,
@@ -301,7 +330,7 @@ impl CustomFieldDefinition {
         let mut violations = Vec::new();
         if self.field_type != CustomFieldType::String {
             violations.extend(definition_error(
-                "maxLength",
+                SchemaMember::MaxLength,
                 CustomFieldRule::ConstraintNotForType {
                     only_for: "string",
                     field_type: self.field_type,
@@ -310,7 +339,7 @@ impl CustomFieldDefinition {
         }
         if !(1..=STRING_MAX_LIMIT).contains(&max) {
             violations.extend(definition_error(
-                "maxLength",
+                SchemaMember::MaxLength,
                 CustomFieldRule::MaxLengthOutOfRange {
                     limit: STRING_MAX_LIMIT,
                     actual: Some(max),
@@ -424,27 +453,21 @@ impl CustomFieldDefinition {
                 }
             }
             (CustomFieldType::Monetary, Value::Object(members)) => {
-                match members.get("currency") {
-                    Some(Value::String(code)) if CurrencyCode::parse(code).is_ok() => {}
-                    Some(_) => report(
-                        FieldPath::root().join("currency"),
-                        CustomFieldRule::NotCurrency,
-                    ),
-                    None => report(
-                        FieldPath::root().join("currency"),
-                        CustomFieldRule::MissingMember,
-                    ),
-                }
-                match members.get("amount") {
-                    Some(Value::Number(_)) => {}
-                    Some(_) => report(FieldPath::root().join("amount"), CustomFieldRule::NotNumber),
-                    None => report(
-                        FieldPath::root().join("amount"),
-                        CustomFieldRule::MissingMember,
-                    ),
+                for member in MonetaryMember::ALL {
+                    let at = FieldPath::root().join(member.key());
+                    match (member, members.get(member.key())) {
+                        (_, None) => report(at, CustomFieldRule::MissingMember),
+                        (MonetaryMember::Currency, Some(Value::String(code)))
+                            if CurrencyCode::parse(code).is_ok() => {}
+                        (MonetaryMember::Currency, Some(_)) => {
+                            report(at, CustomFieldRule::NotCurrency);
+                        }
+                        (MonetaryMember::Amount, Some(Value::Number(_))) => {}
+                        (MonetaryMember::Amount, Some(_)) => report(at, CustomFieldRule::NotNumber),
+                    }
                 }
                 for key in members.keys() {
-                    if key != "currency" && key != "amount" {
+                    if MonetaryMember::from_key(key).is_none() {
                         report(
                             FieldPath::root().join(key.clone()),
                             CustomFieldRule::UnknownMember,
@@ -569,14 +592,14 @@ impl CustomFieldDefinitions {
                 Some(Value::String(text)) => match CustomFieldName::parse(text) {
                     Ok(name) => Some(name),
                     Err(error) => {
-                        let at = path.clone().join("name");
+                        let at = path.clone().join(DefinitionMember::Name.key());
                         violations.extend(error.into_iter().map(|v| v.prefixed(at.segments())));
                         None
                     }
                 },
                 _ => {
                     violations.push(Violation::new(
-                        path.clone().join("name"),
+                        path.clone().join(DefinitionMember::Name.key()),
                         ViolationKind::Type {
                             expected: "a string",
                             nullable: false,
@@ -596,7 +619,8 @@ impl CustomFieldDefinitions {
         match document {
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    add(FieldPath::root().join(index), item.get("name"), item);
+                    let name = item.get(DefinitionMember::Name.key());
+                    add(FieldPath::root().join(index), name, item);
                 }
             }
             Value::Object(members) => {
@@ -631,25 +655,23 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
         }));
     };
     let mut violations = Vec::new();
-    let field_type = match members.get("type") {
+    let at_type = || FieldPath::root().join(DefinitionMember::Type.key());
+    let field_type = match members.get(DefinitionMember::Type.key()) {
         None => {
-            violations.push(Violation::new(
-                FieldPath::root().join("type"),
-                ViolationKind::Required,
-            ));
+            violations.push(Violation::new(at_type(), ViolationKind::Required));
             None
         }
         Some(Value::String(text)) => match CustomFieldType::parse(text) {
             Ok(field_type) => Some(field_type),
             Err(error) => {
-                let at = FieldPath::root().join("type");
+                let at = at_type();
                 violations.extend(error.into_iter().map(|v| v.prefixed(at.segments())));
                 None
             }
         },
         Some(_) => {
             violations.push(Violation::new(
-                FieldPath::root().join("type"),
+                at_type(),
                 ViolationKind::Type {
                     expected: "a string",
                     nullable: false,
@@ -659,10 +681,10 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
         }
     };
     let (mut allowed_values, mut max_length) = (None, None);
-    match members.get("additionalSchema") {
+    match members.get(DefinitionMember::AdditionalSchema.key()) {
         None => {}
         Some(Value::Object(extra)) => {
-            if let Some(values) = extra.get("allowedValues") {
+            if let Some(values) = extra.get(SchemaMember::AllowedValues.key()) {
                 let strings = values.as_array().and_then(|items| {
                     items
                         .iter()
@@ -672,17 +694,17 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
                 match strings {
                     Some(strings) => allowed_values = Some(strings),
                     None => violations.extend(definition_error(
-                        "allowedValues",
+                        SchemaMember::AllowedValues,
                         CustomFieldRule::AllowedValuesNotStrings,
                     )),
                 }
             }
-            if let Some(max) = extra.get("maxLength") {
+            if let Some(max) = extra.get(SchemaMember::MaxLength.key()) {
                 // The range is judged here, so it is reported even when the type is not known.
                 match max.as_u64().and_then(|m| usize::try_from(m).ok()) {
                     Some(max) if (1..=STRING_MAX_LIMIT).contains(&max) => max_length = Some(max),
                     actual => violations.extend(definition_error(
-                        "maxLength",
+                        SchemaMember::MaxLength,
                         CustomFieldRule::MaxLengthOutOfRange {
                             limit: STRING_MAX_LIMIT,
                             actual,
@@ -692,7 +714,7 @@ fn definition_from_json(body: &Value) -> Result<CustomFieldDefinition, Validatio
             }
         }
         Some(_) => violations.push(Violation::new(
-            FieldPath::root().join("additionalSchema"),
+            FieldPath::root().join(DefinitionMember::AdditionalSchema.key()),
             ViolationKind::Type {
                 expected: "an object",
                 nullable: false,
