@@ -81,7 +81,7 @@ pub(crate) const fn quote_key<const N: usize>(key: &str) -> [u8; N] {
 
 /// Declares an object's members once:
 ///
-/// ```ignore
+/// ```text
 /// json_object! {
 ///     /// The members of a list item.
 ///     pub(crate) enum ItemMember {

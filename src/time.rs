@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 use crate::error::{ValidationError, ViolationKind};
 
@@ -51,11 +51,23 @@ impl Timestamp {
     }
 
     /// The time truncated to whole seconds, and brought within the years 0000 to 9999 (the
-    /// only ones the resource can write) when it lies outside them.
+    /// only ones the resource can write) when it lies outside them. A leap second (`…:60`) is
+    /// truncated too, to the second before it: it cannot be written in `YYYY-MM-DDTHH:MM:SSZ`
+    /// any more than a fraction can, and a time must read back equal to what it rendered.
+    ///
+    /// ```
+    /// use rebilly_customer::Timestamp;
+    /// let leap = Timestamp::parse("2016-12-31T23:59:60Z").unwrap();
+    /// assert_eq!(leap, Timestamp::parse("2016-12-31T23:59:59Z").unwrap());
+    /// assert_eq!(leap.to_string(), "2016-12-31T23:59:59Z");
+    /// ```
     #[must_use]
     pub fn from_datetime(time: DateTime<Utc>) -> Self {
         let (first, last) = representable();
-        Timestamp(time.trunc_subsecs(0).clamp(first, last))
+        // chrono keeps a leap second as a nanosecond count of a second or more: zero clears
+        // it with the fraction.
+        let whole = time.with_nanosecond(0).unwrap_or(time);
+        Timestamp(whole.clamp(first, last))
     }
 
     /// The time.
