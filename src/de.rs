@@ -490,25 +490,6 @@ where
     }
 }
 
-/// The valid items of an array, and whether every item was valid (the others are reported).
-pub(crate) fn valid_items<'de, A, S>(
-    c: &mut Collector,
-    seq: A,
-    shape: S,
-) -> Result<(Vec<S::Out>, bool), A::Error>
-where
-    A: SeqAccess<'de>,
-    S: Shape<'de> + Clone,
-{
-    let mut valid = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-    let mut all_valid = true;
-    each_item(c, seq, shape, |_, got| match got {
-        Got::Value(value) => valid.push(value),
-        _ => all_valid = false,
-    })?;
-    Ok((valid, all_valid))
-}
-
 /// Items of an array with their indices in it.
 pub(crate) type Indexed<T> = Vec<(usize, T)>;
 
@@ -708,16 +689,21 @@ pub(crate) fn parse_document<'de, S: Shape<'de>>(
         Err(_) => read_whole(&mut c, shape, serde_json::Deserializer::from_slice(bytes)),
     }
     .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
+    verdict(c, got, S::EXPECTED).map_err(RequestError::Invalid)
+}
+
+/// The value read, or every violation found; a value refused without one is a `type` error.
+fn verdict<T>(mut c: Collector, got: Got<T>, expected: &'static str) -> Result<T, ValidationError> {
     match got {
         Got::Value(value) if c.violations.is_empty() => Ok(value),
         _ => {
             if c.violations.is_empty() {
                 c.report(ViolationKind::Type {
-                    expected: S::EXPECTED,
+                    expected,
                     nullable: false,
                 });
             }
-            Err(RequestError::Invalid(ValidationError::new(c.violations)))
+            Err(ValidationError::new(c.violations))
         }
     }
 }
@@ -741,16 +727,5 @@ where
 {
     let mut c = Collector::new(false);
     let got = Seed::new(&mut c, shape, false).deserialize(deserializer)?;
-    match got {
-        Got::Value(value) if c.violations.is_empty() => Ok(value),
-        _ => {
-            if c.violations.is_empty() {
-                c.report(ViolationKind::Type {
-                    expected: S::EXPECTED,
-                    nullable: false,
-                });
-            }
-            Err(de::Error::custom(ValidationError::new(c.violations)))
-        }
-    }
+    verdict(c, got, S::EXPECTED).map_err(de::Error::custom)
 }

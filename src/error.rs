@@ -5,9 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-
-use crate::object::{self, Described, Fields, Member};
+use crate::object::{Described, Fields, Member};
 
 /// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
 /// item.
@@ -388,13 +386,6 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Renders as an `invalidFields` item: `{"field", "message", "code"}`.
-impl Serialize for Violation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
-
 json_object! {
     /// The members of an item of a 422's `invalidFields`.
     pub(crate) enum ViolationMember {
@@ -404,6 +395,7 @@ json_object! {
     }
 }
 
+/// Renders as an `invalidFields` item: `{"field", "message", "code"}`.
 impl Described for Violation {
     type Member = ViolationMember;
 
@@ -418,6 +410,8 @@ impl Described for Violation {
         }
     }
 }
+
+serialize_described!(Violation);
 
 /// Every rule a value (or a whole body) broke, in document order. Never empty.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -79,6 +79,24 @@ pub(crate) const fn quote_key<const N: usize>(key: &str) -> [u8; N] {
     out
 }
 
+/// `Serialize` and the fast writer's `WriteJson` for types that are [`Described`]: both write
+/// what its `fields` writes.
+macro_rules! serialize_described {
+    ($($name:ty),* $(,)?) => {$(
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::object::serialize(self, serializer)
+            }
+        }
+
+        impl $crate::json::WriteJson for $name {
+            fn write_json(&self, out: &mut $crate::json::JsonOut) {
+                $crate::object::write(self, out);
+            }
+        }
+    )*};
+}
+
 /// Declares an object's members once:
 ///
 /// ```text
@@ -227,6 +245,18 @@ pub(crate) fn write<D: Described + ?Sized>(value: &D, out: &mut JsonOut) {
     out.raw(b"{");
     value.fields(&mut JsonFields { out, first: true });
     out.raw(b"}");
+}
+
+/// Writes an array of described objects with the fast writer.
+pub(crate) fn write_array<D: Described>(items: &[D], out: &mut JsonOut) {
+    out.raw(b"[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.raw(b",");
+        }
+        write(item, out);
+    }
+    out.raw(b"]");
 }
 
 /// Member keys that more than one object has: each is spelled here once, and the descriptions

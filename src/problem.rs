@@ -128,11 +128,7 @@ impl Described for Problem {
     }
 }
 
-impl Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
+serialize_described!(Problem);
 
 /// A 422's `invalidFields`, for the writers.
 struct Violations<'v>(&'v [Violation]);
@@ -145,14 +141,7 @@ impl Serialize for Violations<'_> {
 
 impl WriteJson for Violations<'_> {
     fn write_json(&self, out: &mut JsonOut) {
-        out.raw(b"[");
-        for (i, violation) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            object::write(violation, out);
-        }
-        out.raw(b"]");
+        object::write_array(self.0, out);
     }
 }
 

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use serde::Serialize;
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::{Serialize, Serializer};
 
 use crate::contact::{ContactInto, ContactPatch};
 use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
@@ -13,7 +13,7 @@ use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
 use crate::json::WriteJson;
-use crate::object::{self, Described, Fields, Member, keys};
+use crate::object::{Described, Fields, Member, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
@@ -385,6 +385,8 @@ impl Described for UpsertRequest {
     }
 }
 
+serialize_described!(UpsertRequest);
+
 /// A patch's member: left out when absent, `null` when cleared.
 fn patch_field<F, T>(fields: &mut F, member: RequestMember, patch: &Patch<T>)
 where
@@ -395,12 +397,6 @@ where
         Patch::Absent => {}
         Patch::Null => fields.field(member, &None::<T>),
         Patch::Value(value) => fields.field(member, value),
-    }
-}
-
-impl Serialize for UpsertRequest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
     }
 }
 

@@ -180,11 +180,7 @@ impl Described for Tag {
     }
 }
 
-impl Serialize for Tag {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
+serialize_described!(Tag);
 
 impl<'de> Deserialize<'de> for Tag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -270,14 +266,7 @@ impl Serialize for CustomerTags {
 
 impl crate::json::WriteJson for CustomerTags {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.raw(b"[");
-        for (i, tag) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            object::write(tag, out);
-        }
-        out.raw(b"]");
+        object::write_array(&self.0, out);
     }
 }
 

@@ -157,14 +157,7 @@ impl<'de, V: ParseText> Deserialize<'de> for PrimaryList<V> {
 /// Writes a list as its `Serialize` does.
 impl<V: AsRef<str>> crate::json::WriteJson for PrimaryList<V> {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.raw(b"[");
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            object::write(item, out);
-        }
-        out.raw(b"]");
+        object::write_array(&self.0, out);
     }
 }
 

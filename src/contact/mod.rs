@@ -7,7 +7,7 @@ mod list;
 mod text_fields;
 
 use serde::de::MapAccess;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 pub use date::DateOfBirth;
 pub(crate) use date::{FULL_DATE, parse_full_date};
@@ -19,7 +19,7 @@ pub use text_fields::{
 
 use crate::codes::CountryCode;
 use crate::de::{self, Collector, Got, Shape, Skip, Text};
-use crate::object::{self, Described, Fields, Member};
+use crate::object::{Described, Fields, Member};
 use crate::patch::Patch;
 
 json_object! {
@@ -308,31 +308,7 @@ contact_members! {
     job_title / set_job_title: JobTitle = JobTitle,
 }
 
-impl Serialize for Contact {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
-
-impl Serialize for ContactPatch {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
-
-/// What the patch does, as `Serialize` writes it, with the fast writer.
-impl crate::json::WriteJson for ContactPatch {
-    fn write_json(&self, out: &mut crate::json::JsonOut) {
-        object::write(self, out);
-    }
-}
-
-/// The resource form, as `Serialize` writes it, with the fast writer.
-impl crate::json::WriteJson for Contact {
-    fn write_json(&self, out: &mut crate::json::JsonOut) {
-        object::write(self, out);
-    }
-}
+serialize_described!(Contact, ContactPatch);
 
 /// Reads a contact object into a [`ContactPatch`].
 pub(crate) struct ContactShape;

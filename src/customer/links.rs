@@ -118,11 +118,7 @@ impl Described for Link {
     }
 }
 
-impl Serialize for Link {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
+serialize_described!(Link);
 
 /// A customer's `_links`, for the writers.
 pub(crate) struct Links<'a>(pub(crate) &'a [Link]);
@@ -135,14 +131,7 @@ impl Serialize for Links<'_> {
 
 impl WriteJson for Links<'_> {
     fn write_json(&self, out: &mut JsonOut) {
-        out.raw(b"[");
-        for (i, link) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            object::write(link, out);
-        }
-        out.raw(b"]");
+        object::write_array(self.0, out);
     }
 }
 
@@ -207,9 +196,9 @@ impl<'de> Shape<'de> for LinksShape {
         c: &mut Collector,
         seq: A,
     ) -> Result<Got<Vec<Link>>, A::Error> {
-        let (links, all_valid) = de::valid_items(c, seq, LinkShape)?;
+        let (links, all_valid) = de::indexed_items(c, seq, LinkShape)?;
         Ok(if all_valid {
-            Got::Value(links)
+            Got::Value(links.into_iter().map(|(_, link)| link).collect())
         } else {
             Got::Invalid
         })

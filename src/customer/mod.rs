@@ -127,17 +127,7 @@ impl Described for Money {
     }
 }
 
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
-
-impl WriteJson for Money {
-    fn write_json(&self, out: &mut JsonOut) {
-        object::write(self, out);
-    }
-}
+serialize_described!(Money);
 
 /// A customer, as the API renders it.
 ///
@@ -325,11 +315,7 @@ impl Described for Customer {
     }
 }
 
-impl Serialize for Customer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
+serialize_described!(Customer);
 
 /// `_embedded`: always `{}`, since nothing is embedded unless asked for.
 struct EmptyObject;

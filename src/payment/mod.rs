@@ -4,7 +4,7 @@ mod method;
 mod token;
 
 use serde::de::MapAccess;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 pub use method::PaymentMethod;
 pub use token::PaymentToken;
@@ -12,7 +12,7 @@ pub use token::PaymentToken;
 use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
-use crate::object::{self, Described, Fields, Member};
+use crate::object::{Described, Fields, Member};
 use crate::text::{nfc, nfc_owned};
 
 /// A payment instrument whose method the vault holds: `payment-card`, `ach`, or `paypal` with an
@@ -260,17 +260,7 @@ impl Described for PaymentInstrument {
     }
 }
 
-impl Serialize for PaymentInstrument {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        object::serialize(self, serializer)
-    }
-}
-
-impl crate::json::WriteJson for PaymentInstrument {
-    fn write_json(&self, out: &mut crate::json::JsonOut) {
-        object::write(self, out);
-    }
-}
+serialize_described!(PaymentInstrument);
 
 json_door!(
     PaymentInstrument,
