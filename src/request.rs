@@ -13,7 +13,7 @@ use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
 use crate::json::WriteJson;
-use crate::object::{Described, Fields, Member, keys};
+use crate::object::{self, Described, Fields, Member, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::text::nfc;
@@ -348,11 +348,29 @@ impl UpsertRequest {
     }
 }
 
-/// The normalized request: the path id and the members that were sent, in NFC; never the token.
-impl Described for UpsertRequest {
-    type Member = RequestMember;
+impl UpsertRequest {
+    /// The body a client sends: the members the request sets, in NFC, and the payment token,
+    /// which no other rendering writes (not `Debug`, not `Serialize`).
+    ///
+    /// ```
+    /// use rebilly_customer::{PaymentToken, UpsertRequest};
+    /// let request = UpsertRequest::parse("cus_1", br#"{"paymentToken": "tok_1"}"#).unwrap();
+    /// let body = request.to_body_with_token();
+    /// assert_eq!(body, r#"{"id":"cus_1","paymentToken":"tok_1"}"#);
+    /// assert_eq!(UpsertRequest::parse("cus_1", body.as_bytes()).unwrap(), request);
+    /// // The default Serialize refuses rather than drop the token silently.
+    /// assert!(serde_json::to_string(&request).is_err());
+    /// assert!(!format!("{request:?}").contains("tok_1"));
+    /// ```
+    #[must_use]
+    pub fn to_body_with_token(&self) -> String {
+        let mut out = crate::json::JsonOut::with_capacity(512);
+        object::write(&WithToken(self), &mut out);
+        out.into_string()
+    }
 
-    fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
+    /// Writes the members the request sets; the token only when `with_token`.
+    fn write_fields<F: Fields<RequestMember>>(&self, fields: &mut F, with_token: bool) {
         for member in RequestMember::ALL {
             let member = *member;
             match member {
@@ -362,8 +380,11 @@ impl Described for UpsertRequest {
                         fields.field(member, website_id);
                     }
                 }
-                // Write-only: never in the default rendering.
-                RequestMember::PaymentToken => {}
+                RequestMember::PaymentToken => {
+                    if let Some(token) = self.payment_token.as_ref().filter(|_| with_token) {
+                        fields.field(member, token.expose_secret());
+                    }
+                }
                 RequestMember::DefaultPaymentInstrument => {
                     patch_field(fields, member, &self.default_payment_instrument);
                 }
@@ -385,7 +406,40 @@ impl Described for UpsertRequest {
     }
 }
 
-serialize_described!(UpsertRequest);
+/// The normalized request: the path id and the members that were sent, in NFC; never the token.
+impl Described for UpsertRequest {
+    type Member = RequestMember;
+
+    fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
+        self.write_fields(fields, false);
+    }
+}
+
+/// The wire form, token included: only [`UpsertRequest::to_body_with_token`] writes it.
+struct WithToken<'r>(&'r UpsertRequest);
+
+impl Described for WithToken<'_> {
+    type Member = RequestMember;
+
+    fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
+        self.0.write_fields(fields, true);
+    }
+}
+
+/// The members the request sets, in NFC. A request that holds a payment token is an error
+/// here, never a body without it: a client sending it would lose the token without a word.
+/// [`UpsertRequest::to_body_with_token`] writes the body with the token.
+impl Serialize for UpsertRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.payment_token.is_some() {
+            return Err(serde::ser::Error::custom(
+                "the request holds a payment token, which Serialize never writes: \
+                 send the body of to_body_with_token()",
+            ));
+        }
+        object::serialize(self, serializer)
+    }
+}
 
 /// A patch's member: left out when absent, `null` when cleared.
 fn patch_field<F, T>(fields: &mut F, member: RequestMember, patch: &Patch<T>)

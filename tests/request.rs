@@ -83,8 +83,8 @@ fn each_member_keeps_absent_null_and_value_apart() {
     assert_eq!(contact.first_name().as_value().unwrap().as_str(), "A");
     assert_eq!(value.is_edd_required(), Some(true));
     assert_eq!(value.payment_token().unwrap().expose_secret(), "tok");
-    // The normalized form never carries the token.
-    assert!(!serde_json::to_string(&value).unwrap().contains("tok"));
+    // The default Serialize never carries the token: it refuses a request that holds one.
+    assert!(serde_json::to_string(&value).is_err());
 }
 
 #[test]
@@ -278,7 +278,32 @@ fn long_numbers_in_custom_fields_read_back_as_they_were_read() {
     ] {
         let body = format!("{{\"customFields\": {{\"x\":\t{text}\t}}}}");
         let request = UpsertRequest::parse("c", body.as_bytes()).unwrap();
-        let again = UpsertRequest::parse("c", &serde_json::to_vec(&request).unwrap()).unwrap();
+        let again = UpsertRequest::parse("c", request.to_body_with_token().as_bytes()).unwrap();
         assert_eq!(again.custom_fields(), request.custom_fields(), "{text}");
     }
+}
+
+#[test]
+fn a_request_with_a_token_is_sent_only_through_its_named_wire_form() {
+    let request = UpsertRequest::parse(
+        "cus_1",
+        br#"{"websiteId": "web_1", "paymentToken": "tok_secret_42"}"#,
+    )
+    .unwrap();
+    // Loud, never a body without the token; and the message does not repeat it.
+    let error = serde_json::to_string(&request).unwrap_err().to_string();
+    assert!(error.contains("to_body_with_token"), "{error}");
+    assert!(!error.contains("tok_secret_42"), "{error}");
+    assert!(!format!("{request:?}").contains("tok_secret_42"));
+
+    let body = request.to_body_with_token();
+    assert_eq!(
+        body,
+        r#"{"id":"cus_1","websiteId":"web_1","paymentToken":"tok_secret_42"}"#
+    );
+    assert_eq!(UpsertRequest::parse("cus_1", body.as_bytes()).unwrap(), request);
+
+    // Without a token the default Serialize writes the same body.
+    let plain = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1"}"#).unwrap();
+    assert_eq!(serde_json::to_string(&plain).unwrap(), plain.to_body_with_token());
 }

@@ -80,12 +80,11 @@ fn junk_read_only(e: &mut dyn Entropy, body: &mut Map<String, Value>) {
 impl Generate for ValidBody {
     fn generate(e: &mut dyn Entropy) -> Self {
         let request = UpsertRequest::generate(e);
-        let Ok(Value::Object(mut body)) = serde_json::to_value(&request) else {
+        let Ok(Value::Object(mut body)) =
+            serde_json::from_str::<Value>(&request.to_body_with_token())
+        else {
             unreachable!("a request renders as an object")
         };
-        if let Some(token) = request.payment_token() {
-            body.insert("paymentToken".to_owned(), json!(token.expose_secret()));
-        }
         if e.coin() {
             body.remove("id");
         }
