@@ -54,3 +54,10 @@ impl<T> Patch<T> {
         }
     }
 }
+
+/// A full state to send: `Some` sets the value, `None` clears it (`null`), never "keep".
+impl<T> From<Option<T>> for Patch<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Patch::Null, Patch::Value)
+    }
+}

@@ -301,9 +301,15 @@ fn a_request_with_a_token_is_sent_only_through_its_named_wire_form() {
         body,
         r#"{"id":"cus_1","websiteId":"web_1","paymentToken":"tok_secret_42"}"#
     );
-    assert_eq!(UpsertRequest::parse("cus_1", body.as_bytes()).unwrap(), request);
+    assert_eq!(
+        UpsertRequest::parse("cus_1", body.as_bytes()).unwrap(),
+        request
+    );
 
     // Without a token the default Serialize writes the same body.
     let plain = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1"}"#).unwrap();
-    assert_eq!(serde_json::to_string(&plain).unwrap(), plain.to_body_with_token());
+    assert_eq!(
+        serde_json::to_string(&plain).unwrap(),
+        plain.to_body_with_token()
+    );
 }

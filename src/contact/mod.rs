@@ -237,6 +237,21 @@ macro_rules! contact_members {
             }
         }
 
+        /// The patch that sets a contact to exactly this one: every member it has, `null` for
+        /// the others, and both lists.
+        impl From<&Contact> for ContactPatch {
+            fn from(contact: &Contact) -> Self {
+                ContactPatch {
+                    $( $field: match &contact.$field {
+                        Some(value) => Patch::Value(value.clone()),
+                        None => Patch::Null,
+                    }, )*
+                    phone_numbers: Some(contact.phone_numbers.clone()),
+                    emails: Some(contact.emails.clone()),
+                }
+            }
+        }
+
         /// Every member from its own generator, in the order of the description.
         #[cfg(any(feature = "proptest", feature = "arbitrary"))]
         impl crate::generate::Generate for Contact {

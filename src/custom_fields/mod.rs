@@ -300,6 +300,19 @@ impl CustomFieldsPatch {
     }
 }
 
+/// The patch that sets every field to its value (fields it lacks are kept, as RFC 7396 says).
+impl From<&CustomFields> for CustomFieldsPatch {
+    fn from(fields: &CustomFields) -> Self {
+        CustomFieldsPatch(
+            fields
+                .0
+                .iter()
+                .map(|(name, value)| (name.clone(), Some(value.clone())))
+                .collect(),
+        )
+    }
+}
+
 /// Renders the members in document order; a deletion is `null`.
 impl Serialize for CustomFieldsPatch {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Number;
 
 use crate::codes::CurrencyCode;
-use crate::contact::{Contact, ContactName, ContactShape, EmailAddress};
+use crate::contact::{Contact, ContactName, ContactPatch, ContactShape, EmailAddress};
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text};
 use crate::ids::{CustomerId, OrganizationId, WebsiteId};
@@ -333,6 +333,33 @@ impl WriteJson for EmptyObject {
 }
 
 impl Customer {
+    /// The request that would send this customer back, for read-modify-write: its writable
+    /// members (`websiteId`, `defaultPaymentInstrument`, `customFields`, `primaryAddress`,
+    /// `isEddRequired`) as they are. Applied to this customer it changes nothing; change what
+    /// is needed with the request's `with_` methods first.
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertOutcome};
+    /// let customer = Customer::parse(include_bytes!("../../examples/data/customer.json")).unwrap();
+    /// let context = UpsertContext::new(
+    ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+    ///     OrganizationId::parse("org_1").unwrap(),
+    /// );
+    /// let request = customer.to_request();
+    /// let outcome =
+    ///     Customer::apply_upsert(Some(customer.clone()), customer.id(), request, &context).unwrap();
+    /// assert!(matches!(outcome, UpsertOutcome::Unchanged(_)));
+    /// ```
+    #[must_use]
+    pub fn to_request(&self) -> crate::request::UpsertRequest {
+        crate::request::UpsertRequest::new(self.id.clone())
+            .with_website_id(self.website_id.clone())
+            .with_default_payment_instrument(self.default_payment_instrument.clone().into())
+            .with_custom_fields((&self.custom_fields).into())
+            .with_primary_address(self.primary_address.as_ref().map(ContactPatch::from).into())
+            .with_is_edd_required(self.is_edd_required)
+    }
+
     /// Reads a customer as the API renders it (a response, or what a store holds) from JSON
     /// bytes, with every rule of the resource applied and every violation reported at once.
     ///
