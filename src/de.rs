@@ -680,8 +680,18 @@ pub(crate) fn parse_document<'de, S: Shape<'de>>(
     bytes: &'de [u8],
     shape: S,
 ) -> Result<S::Out, crate::request::RequestError> {
+    parse_document_with(bytes, shape, false)
+}
+
+/// [`parse_document`], ignoring unknown members when `ignore_unknown` (documents another
+/// version may have written: problem bodies).
+pub(crate) fn parse_document_with<'de, S: Shape<'de>>(
+    bytes: &'de [u8],
+    shape: S,
+    ignore_unknown: bool,
+) -> Result<S::Out, crate::request::RequestError> {
     use crate::request::{MalformedBody, RequestError};
-    let mut c = Collector::new(false);
+    let mut c = Collector::new(ignore_unknown);
     // The UTF-8 is checked once for the whole document, so strings need no second check;
     // bytes that are not UTF-8 go through the byte reader, which says where.
     let got = match simdutf8::basic::from_utf8(bytes) {
@@ -725,7 +735,20 @@ where
     D: Deserializer<'de>,
     S: Shape<'de>,
 {
-    let mut c = Collector::new(false);
+    deserialize_shape_with(deserializer, shape, false)
+}
+
+/// [`deserialize_shape`], ignoring unknown members when `ignore_unknown`.
+pub(crate) fn deserialize_shape_with<'de, D, S>(
+    deserializer: D,
+    shape: S,
+    ignore_unknown: bool,
+) -> Result<S::Out, D::Error>
+where
+    D: Deserializer<'de>,
+    S: Shape<'de>,
+{
+    let mut c = Collector::new(ignore_unknown);
     let got = Seed::new(&mut c, shape, false).deserialize(deserializer)?;
     verdict(c, got, S::EXPECTED).map_err(de::Error::custom)
 }

@@ -9,7 +9,7 @@ use crate::object::{Described, Fields, Member};
 
 /// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
 /// item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `required`: a member that must be present is absent.
@@ -48,12 +48,51 @@ pub enum ErrorCode {
     /// `tag`: a stored tag that is not a customer tag, or whose name repeats another's
     /// (case-insensitively). Tags are read-only, so this never appears in a request's 422.
     Tag,
+    /// A code this version does not know, kept as it was read (from a newer server's problem
+    /// body); the crate itself never makes one.
+    Unknown(Box<str>),
 }
 
 impl ErrorCode {
+    /// Every code this version knows.
+    const KNOWN: [ErrorCode; 17] = [
+        ErrorCode::Required,
+        ErrorCode::NotNull,
+        ErrorCode::Type,
+        ErrorCode::TooLong,
+        ErrorCode::Empty,
+        ErrorCode::Pattern,
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidDate,
+        ErrorCode::UnknownCountry,
+        ErrorCode::UnknownMethod,
+        ErrorCode::UnknownField,
+        ErrorCode::MultiplePrimary,
+        ErrorCode::IdMismatch,
+        ErrorCode::TokenRejected,
+        ErrorCode::CustomField,
+        ErrorCode::UnknownCurrency,
+        ErrorCode::Tag,
+    ];
+
+    /// The code spelled `text`: one this version knows, or [`ErrorCode::Unknown`] keeping it.
+    ///
+    /// ```
+    /// use rebilly_customer::ErrorCode;
+    /// assert_eq!(ErrorCode::parse("too_long"), ErrorCode::TooLong);
+    /// assert_eq!(ErrorCode::parse("too_young").as_str(), "too_young");
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        Self::KNOWN
+            .into_iter()
+            .find(|code| code.as_str() == text)
+            .unwrap_or_else(|| ErrorCode::Unknown(text.into()))
+    }
+
     /// The code as it appears in a problem body.
     #[must_use]
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::Required => "required",
             ErrorCode::NotNull => "not_null",
@@ -73,7 +112,22 @@ impl ErrorCode {
             ErrorCode::CustomField => "custom_field",
             ErrorCode::UnknownCurrency => "unknown_currency",
             ErrorCode::Tag => "tag",
+            ErrorCode::Unknown(code) => code,
         }
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Any string: a code this version does not know is kept, not refused.
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(ErrorCode::parse(&text))
     }
 }
 
@@ -157,6 +211,14 @@ pub enum ViolationKind {
         /// The broken rule, in words.
         reason: &'static str,
     },
+    /// A violation as a problem body reported it, read back by a client: the code and message
+    /// the server wrote. The crate never reports one itself.
+    Reported {
+        /// The code, known to this version or not.
+        code: ErrorCode,
+        /// The message, as written.
+        message: String,
+    },
 }
 
 impl ViolationKind {
@@ -181,6 +243,7 @@ impl ViolationKind {
             ViolationKind::TokenRejected { .. } => ErrorCode::TokenRejected,
             ViolationKind::CustomField { .. } => ErrorCode::CustomField,
             ViolationKind::Tag { .. } => ErrorCode::Tag,
+            ViolationKind::Reported { code, .. } => code.clone(),
         }
     }
 }
@@ -224,6 +287,7 @@ impl fmt::Display for ViolationKind {
             }
             ViolationKind::CustomField { rule } => write!(f, "{rule}"),
             ViolationKind::Tag { reason } => f.write_str(reason),
+            ViolationKind::Reported { message, .. } => f.write_str(message),
         }
     }
 }
@@ -276,6 +340,33 @@ impl FieldPath {
     pub fn join(mut self, segment: impl Into<PathSegment>) -> Self {
         self.0.push(segment.into());
         self
+    }
+
+    /// The path written in dot notation, as a problem body's `field` gives it: digits are an
+    /// array index, anything else a member name (`customFields.` is a member with an empty
+    /// name). It writes back as the same text.
+    ///
+    /// ```
+    /// use rebilly_customer::{FieldPath, PathSegment};
+    /// let path = FieldPath::parse("primaryAddress.emails.1.value");
+    /// assert_eq!(path.segments()[2], PathSegment::Index(1));
+    /// assert_eq!(path.to_string(), "primaryAddress.emails.1.value");
+    /// assert!(FieldPath::parse("").is_root());
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        if text.is_empty() {
+            return FieldPath::root();
+        }
+        FieldPath(
+            text.split('.')
+                .map(|segment| match segment.parse::<usize>() {
+                    // `01` is a name: as an index it would write back as `1`.
+                    Ok(index) if index.to_string() == segment => PathSegment::Index(index),
+                    _ => PathSegment::Key(std::borrow::Cow::Owned(segment.to_owned())),
+                })
+                .collect(),
+        )
     }
 
     pub(crate) fn from_segments(segments: Vec<PathSegment>) -> Self {

@@ -132,6 +132,19 @@ impl MalformedBody {
         }
     }
 
+    /// The body of a 400's `detail`, `MESSAGE at line L column C`, as this crate writes it.
+    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
+        let (message, position) = detail.rsplit_once(" at line ")?;
+        let (line, column) = position.split_once(" column ")?;
+        let body = MalformedBody {
+            message: message.to_owned(),
+            line: line.parse().ok()?,
+            column: column.parse().ok()?,
+        };
+        // Only a detail that writes back the same: `01` is no line number of ours.
+        (body.to_string() == detail).then_some(body)
+    }
+
     /// What is wrong, without the position.
     #[must_use]
     pub fn message(&self) -> &str {

@@ -5,17 +5,19 @@
 use rebilly_customer::*;
 use serde_json::{Value, json};
 
-type Found = Vec<(String, &'static str)>;
+type Found = Vec<(String, String)>;
 
 fn pairs(list: &[(&str, &'static str)]) -> Found {
-    list.iter().map(|(f, c)| (f.to_string(), *c)).collect()
+    list.iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
 }
 
 fn found(error: &ValidationError) -> Found {
     error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code().as_str()))
+        .map(|v| (v.field(), v.code().as_str().to_owned()))
         .collect()
 }
 

@@ -140,6 +140,53 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A client reads back every problem body the crate writes, and any other, and renders it
+    /// to the same text.
+    #[test]
+    fn problems_render_read_and_render_the_same(
+        body in near_miss_body(),
+        bytes in proptest::collection::vec(any::<u8>(), 0..48),
+        detail in ".{0,40}",
+        title in ".{0,20}",
+        type_uri in "[a-z:/.]{0,20}",
+        status in 100u16..600,
+        field in "[a-zA-Z0-9.]{0,12}",
+        code in "[a-z_]{0,12}",
+        with_detail in any::<bool>(),
+        with_fields in any::<bool>(),
+    ) {
+        let mut problems = vec![
+            Problem::from(UpsertRequest::parse(body.path_id(), body.json()).unwrap_err()),
+            Problem::Conflict { detail: detail.clone() },
+            Problem::Other {
+                type_uri,
+                title,
+                status,
+                detail: with_detail.then(|| detail.clone()),
+                invalid_fields: if with_fields {
+                    let reported = json!({"field": field, "message": detail, "code": code});
+                    vec![serde_json::from_value::<Violation>(reported).unwrap()]
+                } else {
+                    Vec::new()
+                },
+            },
+        ];
+        if let Err(RequestError::Malformed(m)) = UpsertRequest::parse("cus_1", &bytes) {
+            problems.push(Problem::Malformed(m));
+        }
+        for problem in problems {
+            let json = problem.to_json();
+            let back = Problem::parse(json.as_bytes()).unwrap();
+            prop_assert_eq!(back.to_json(), json.clone());
+            prop_assert_eq!(serde_json::to_string(&back).unwrap(), json.clone());
+            prop_assert_eq!(serde_json::from_str::<Problem>(&json).unwrap(), back);
+        }
+    }
+}
+
+proptest! {
     // Each pair of breaks is one of a few hundred: enough cases to meet each pair often.
     #![proptest_config(ProptestConfig::with_cases(2000))]
 

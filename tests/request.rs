@@ -185,19 +185,25 @@ fn stored_customers_are_read_with_every_rule() {
     let Err(RequestError::Invalid(error)) = Customer::parse(broken.as_bytes()) else {
         panic!("expected violations")
     };
-    let mut found: Vec<(String, &str)> = error
+    let mut found: Vec<(String, ErrorCode)> = error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code().as_str()))
+        .map(|v| (v.field(), v.code()))
         .collect();
     found.sort();
     let mut expected = vec![
-        ("averageValue.currency".to_owned(), "unknown_currency"),
-        ("id".to_owned(), "required"),
-        ("paymentToken".to_owned(), "unknown_field"),
-        ("primaryAddress.country".to_owned(), "unknown_country"),
-        ("revision".to_owned(), "type"),
-        ("tags.1.name".to_owned(), "tag"),
+        (
+            "averageValue.currency".to_owned(),
+            ErrorCode::UnknownCurrency,
+        ),
+        ("id".to_owned(), ErrorCode::Required),
+        ("paymentToken".to_owned(), ErrorCode::UnknownField),
+        (
+            "primaryAddress.country".to_owned(),
+            ErrorCode::UnknownCountry,
+        ),
+        ("revision".to_owned(), ErrorCode::Type),
+        ("tags.1.name".to_owned(), ErrorCode::Tag),
     ];
     expected.sort();
     assert_eq!(found, expected);
@@ -311,5 +317,61 @@ fn a_request_with_a_token_is_sent_only_through_its_named_wire_form() {
     assert_eq!(
         serde_json::to_string(&plain).unwrap(),
         plain.to_body_with_token()
+    );
+}
+
+#[test]
+fn problem_bodies_read_back_typed_with_unknown_codes_kept() {
+    // The crate's own bodies come back as their variants.
+    let invalid = Problem::from(
+        UpsertRequest::parse("cus_1", br#"{"websiteId": null, "x": 1}"#).unwrap_err(),
+    );
+    let back = Problem::parse(invalid.to_json().as_bytes()).unwrap();
+    assert!(matches!(back, Problem::Invalid(_)));
+    let codes: Vec<ErrorCode> = back.invalid_fields().iter().map(|v| v.code()).collect();
+    assert_eq!(codes, [ErrorCode::NotNull, ErrorCode::UnknownField]);
+    let malformed = Problem::from(UpsertRequest::parse("cus_1", b"{").unwrap_err());
+    let back = Problem::parse(malformed.to_json().as_bytes()).unwrap();
+    assert_eq!(back, malformed);
+
+    // A newer server's body: an unknown code is kept, an unknown member ignored, another
+    // status or title is Other, with what it holds.
+    let newer = br#"{"type": "https://api.example/problems/limit", "title": "Too many",
+        "status": 429, "instance": "/customers/cus_1", "invalidFields": [
+        {"field": "customFields.", "message": "new rule", "code": "quota_exceeded"}]}"#;
+    let problem = Problem::parse(newer).unwrap();
+    assert_eq!(problem.status(), 429);
+    assert_eq!(problem.type_uri(), "https://api.example/problems/limit");
+    let violation = &problem.invalid_fields()[0];
+    assert_eq!(
+        violation.code(),
+        ErrorCode::Unknown("quota_exceeded".into())
+    );
+    assert_eq!(violation.field(), "customFields.");
+    assert_eq!(
+        problem.to_json(),
+        r#"{"type":"https://api.example/problems/limit","title":"Too many","status":429,"invalidFields":[{"field":"customFields.","message":"new rule","code":"quota_exceeded"}]}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<ErrorCode>(r#""too_long""#).unwrap(),
+        ErrorCode::TooLong
+    );
+
+    // What a problem must have: type, title and status.
+    let Err(RequestError::Invalid(error)) = Problem::parse(br#"{"status": "422"}"#) else {
+        panic!("expected violations")
+    };
+    let found: Vec<(String, ErrorCode)> = error
+        .violations()
+        .iter()
+        .map(|v| (v.field(), v.code()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("status".to_owned(), ErrorCode::Type),
+            ("type".to_owned(), ErrorCode::Required),
+            ("title".to_owned(), ErrorCode::Required),
+        ]
     );
 }

@@ -41,19 +41,21 @@ fn invalid(
     stored: Option<&Customer>,
     body: &Value,
     context: &UpsertContext<'_>,
-) -> Vec<(String, &'static str)> {
+) -> Vec<(String, String)> {
     match upsert(stored, body, context) {
         Err(UpsertError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str()))
+            .map(|v| (v.field(), v.code().as_str().to_owned()))
             .collect(),
         other => panic!("expected a 422, got {other:?}"),
     }
 }
 
-fn pairs(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
-    list.iter().map(|(f, c)| (f.to_string(), *c)).collect()
+fn pairs(list: &[(&str, &'static str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
 }
 
 fn changes(outcome: &UpsertOutcome) -> Vec<String> {
@@ -738,7 +740,7 @@ fn definitions() -> CustomFieldDefinitions {
 }
 
 #[track_caller]
-fn field_codes(fields: Value) -> Vec<(String, &'static str)> {
+fn field_codes(fields: Value) -> Vec<(String, String)> {
     let definitions = definitions();
     let context = context("2026-11-26T10:00:00Z").with_custom_field_definitions(&definitions);
     match upsert(
@@ -750,7 +752,7 @@ fn field_codes(fields: Value) -> Vec<(String, &'static str)> {
         Err(UpsertError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str()))
+            .map(|v| (v.field(), v.code().as_str().to_owned()))
             .collect(),
         Err(other) => panic!("{other:?}"),
     }
@@ -910,12 +912,12 @@ fn without_definitions_any_custom_field_is_accepted() {
 
 #[test]
 fn definition_documents_are_checked() {
-    let error = |document: Value| -> Vec<(String, &'static str)> {
+    let error = |document: Value| -> Vec<(String, String)> {
         CustomFieldDefinitions::from_json(&document)
             .unwrap_err()
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str()))
+            .map(|v| (v.field(), v.code().as_str().to_owned()))
             .collect()
     };
     assert_eq!(

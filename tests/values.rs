@@ -6,15 +6,10 @@ use rebilly_customer::*;
 
 /// The codes of a failed parse, or empty for success.
 #[track_caller]
-fn codes<T, E: Into<ValidationError>>(result: Result<T, E>) -> Vec<&'static str> {
+fn codes<T, E: Into<ValidationError>>(result: Result<T, E>) -> Vec<String> {
     match result {
         Ok(_) => vec![],
-        Err(e) => e
-            .into()
-            .codes()
-            .into_iter()
-            .map(ErrorCode::as_str)
-            .collect(),
+        Err(e) => e.into().codes().iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -366,19 +361,21 @@ fn instrument(json: &str) -> Result<PaymentInstrument, RequestError> {
 
 /// The `(field, code)` pairs of a refused JSON value, in document order.
 #[track_caller]
-fn pairs<T: std::fmt::Debug>(result: Result<T, RequestError>) -> Vec<(String, &'static str)> {
+fn pairs<T: std::fmt::Debug>(result: Result<T, RequestError>) -> Vec<(String, String)> {
     match result {
         Err(RequestError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str()))
+            .map(|v| (v.field(), v.code().as_str().to_owned()))
             .collect(),
         other => panic!("expected violations, got {other:?}"),
     }
 }
 
-fn owned(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
-    list.iter().map(|(f, c)| (f.to_string(), *c)).collect()
+fn owned(list: &[(&str, &'static str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Any bytes as JSON for one of the crate's `Deserialize` value types (the first byte chooses
+//! Any bytes as JSON for one of the crate's `Deserialize` types (the first byte chooses
 //! which): reading must not panic, and a value that reads must render and read back equal.
 #![no_main]
 
@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use rebilly_customer::{
     Contact, ContactEmail, ContactName, ContactPatch, ContactPhone, CountryCode, CustomFieldName,
     CustomFields, CustomFieldsPatch, CustomerTags, DateOfBirth, EmailAddress, PaymentInstrument,
-    PhoneNumber, PrimaryList, Tag, Timestamp,
+    PhoneNumber, PrimaryList, Problem, Tag, Timestamp,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((choice, json)) = data.split_first() else {
         return;
     };
-    match choice % 11 {
+    match choice % 12 {
         0 => round_trip::<Contact>(json),
         1 => round_trip::<ContactPatch>(json),
         2 => round_trip::<ContactEmail>(json),
@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         6 => round_trip::<PaymentInstrument>(json),
         7 => round_trip::<CustomFields>(json),
         8 => round_trip::<CustomFieldsPatch>(json),
+        10 => round_trip::<Problem>(json),
         9 => {
             round_trip::<Tag>(json);
             round_trip::<CustomerTags>(json);

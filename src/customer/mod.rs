@@ -364,14 +364,14 @@ impl Customer {
     /// bytes, with every rule of the resource applied and every violation reported at once.
     ///
     /// ```
-    /// use rebilly_customer::{Customer, RequestError};
+    /// use rebilly_customer::{Customer, ErrorCode, RequestError};
     /// let Err(RequestError::Invalid(error)) = Customer::parse(br#"{"id": "cus 1"}"#) else {
     ///     panic!()
     /// };
-    /// let found: Vec<(String, &str)> =
-    ///     error.violations().iter().map(|v| (v.field(), v.code().as_str())).collect();
-    /// assert_eq!(found[0], ("id".to_owned(), "pattern"));
-    /// assert!(found.contains(&("websiteId".to_owned(), "required")));
+    /// let found: Vec<(String, ErrorCode)> =
+    ///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+    /// assert_eq!(found[0], ("id".to_owned(), ErrorCode::Pattern));
+    /// assert!(found.contains(&("websiteId".to_owned(), ErrorCode::Required)));
     /// ```
     ///
     /// # Errors
