@@ -558,3 +558,34 @@ proptest! {
         let _ = serde_json::from_value::<Customer>(wrapped);
     }
 }
+
+proptest! {
+    /// A harness can bound the revision, and the unbounded generator shrinks toward 0.
+    #[test]
+    fn revisions_can_be_bounded_for_a_store(
+        bounded in rebilly_customer::strategies::stored_customer_with_revision_at_most(i64::MAX as u64),
+    ) {
+        prop_assert!(bounded.revision() <= i64::MAX as u64);
+    }
+}
+
+#[test]
+fn most_generated_revisions_are_small_and_the_simplest_is_zero() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut large = 0;
+    for round in 0..200 {
+        let mut tree = stored_customer().new_tree(&mut runner).unwrap();
+        if tree.current().revision() > i64::MAX as u64 {
+            large += 1;
+        }
+        // Shrunk as far as it goes, a customer has revision 0.
+        if round < 10 {
+            while tree.simplify() {}
+            assert_eq!(tree.current().revision(), 0);
+        }
+    }
+    // One in eight is expected at the top of the range.
+    assert!(large < 50, "{large} of 200 revisions above i64::MAX");
+}

@@ -48,9 +48,30 @@ pub fn near_miss_pair() -> BoxedStrategy<NearMissPair> {
     generated()
 }
 
-/// Valid stored customers (the same as `any::<Customer>()`).
+/// Valid stored customers (the same as `any::<Customer>()`). One in eight has a revision at
+/// the top of `u64`; [`stored_customer_with_revision_at_most`] bounds it for a store that
+/// cannot hold one.
 pub fn stored_customer() -> BoxedStrategy<crate::Customer> {
     generated()
+}
+
+/// Valid stored customers whose revision is at most `max`: `i64::MAX as u64` for SQLite and
+/// most SQL stores.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use rebilly_customer::strategies::stored_customer_with_revision_at_most;
+/// proptest!(|(customer in stored_customer_with_revision_at_most(i64::MAX as u64))| {
+///     prop_assert!(customer.revision() <= i64::MAX as u64);
+/// });
+/// ```
+pub fn stored_customer_with_revision_at_most(max: u64) -> BoxedStrategy<crate::Customer> {
+    generated::<crate::Customer>()
+        .prop_map(move |mut customer| {
+            customer.revision = customer.revision.min(max);
+            customer
+        })
+        .boxed()
 }
 
 /// Absent, `null` or any value, a third of the time each.
