@@ -28,9 +28,9 @@ mod time;
 
 pub use codes::{CountryCode, CurrencyCode};
 pub use contact::{
-    AddressLine, City, Contact, ContactEmail, ContactName, ContactPatch, ContactPhone, DateOfBirth,
-    EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode,
-    PrimaryList, Region,
+    AddressLine, City, Contact, ContactBuilder, ContactEmail, ContactName, ContactPatch,
+    ContactPhone, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem, Organization,
+    PhoneNumber, PostalCode, PrimaryList, Region,
 };
 pub use custom_fields::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
@@ -49,7 +49,9 @@ pub use payment::{
     PaymentToken, VaultedInstrument,
 };
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
-pub use request::{MalformedBody, ParseOptions, RequestError, UnknownMembers, UpsertRequest};
+pub use request::{
+    MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,
+};
 pub use tags::{CustomerTags, Tag, TagName, TagType};
 pub use time::Timestamp;
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::contact::{ContactInto, ContactPatch};
-use crate::custom_fields::{CustomFieldsPatch, CustomFieldsShape};
+use crate::custom_fields::{CustomFieldName, CustomFieldsPatch, CustomFieldsShape};
 use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
@@ -273,6 +273,20 @@ impl UpsertRequest {
         }
     }
 
+    /// A builder of a request for the path id `path_id`, from plain text and values,
+    /// collecting every violation at once.
+    pub fn builder(path_id: &str) -> RequestBuilder {
+        let mut builder = RequestBuilder {
+            request: UpsertRequest::new(CustomerId::from_static("_")),
+            violations: Vec::new(),
+        };
+        match CustomerId::parse(&nfc(path_id)) {
+            Ok(id) => builder.request.id = id,
+            Err(error) => builder.absorb(&[RequestMember::Id.key().into()], error),
+        }
+        builder
+    }
+
     /// A request for `id` that changes nothing; set members with the `with_` methods.
     #[must_use]
     pub fn new(id: CustomerId) -> Self {
@@ -358,6 +372,142 @@ impl UpsertRequest {
     #[must_use]
     pub fn is_edd_required(&self) -> Option<bool> {
         self.is_edd_required
+    }
+}
+
+/// Builds a request from plain text and values, as a client does: each member is parsed with
+/// its rules, and every violation is kept with its path until [`RequestBuilder::build`] reports
+/// them all at once, as the parser does.
+///
+/// ```
+/// use rebilly_customer::{Contact, ErrorCode, UpsertRequest};
+/// let request = UpsertRequest::builder("cus_1")
+///     .website_id("web_1")
+///     .payment_token("tok_1")
+///     .primary_address(Contact::builder().first_name("José").email("main", "jose@example.com", true))
+///     .custom_field("tier", serde_json::json!("gold"))
+///     .build()
+///     .unwrap();
+/// assert_eq!(request.website_id().unwrap().as_str(), "web_1");
+///
+/// let error = UpsertRequest::builder("cus 1")
+///     .website_id("")
+///     .primary_address(Contact::builder().country("UK"))
+///     .custom_field("bad name", serde_json::json!(1))
+///     .build()
+///     .unwrap_err();
+/// let found: Vec<(String, ErrorCode)> =
+///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+/// assert_eq!(found, [
+///     ("id".to_owned(), ErrorCode::Pattern),
+///     ("websiteId".to_owned(), ErrorCode::Empty),
+///     ("primaryAddress.country".to_owned(), ErrorCode::UnknownCountry),
+///     ("customFields.bad name".to_owned(), ErrorCode::Pattern),
+/// ]);
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct RequestBuilder {
+    request: UpsertRequest,
+    violations: Vec<crate::error::Violation>,
+}
+
+impl RequestBuilder {
+    fn absorb(&mut self, at: &[crate::error::PathSegment], error: ValidationError) {
+        self.violations
+            .extend(error.into_iter().map(|violation| violation.prefixed(at)));
+    }
+
+    /// Sets `websiteId`.
+    pub fn website_id(mut self, text: &str) -> Self {
+        match WebsiteId::parse(text) {
+            Ok(id) => self.request.website_id = Some(id),
+            Err(error) => self.absorb(&[RequestMember::WebsiteId.key().into()], error),
+        }
+        self
+    }
+
+    /// Sets `paymentToken` (sent by [`UpsertRequest::to_body_with_token`] only).
+    pub fn payment_token(mut self, text: &str) -> Self {
+        match PaymentToken::parse(text) {
+            Ok(token) => self.request.payment_token = Some(token),
+            Err(error) => self.absorb(&[RequestMember::PaymentToken.key().into()], error),
+        }
+        self
+    }
+
+    /// Sets `defaultPaymentInstrument`.
+    pub fn default_payment_instrument(mut self, instrument: PaymentInstrument) -> Self {
+        self.request.default_payment_instrument = Patch::Value(instrument);
+        self
+    }
+
+    /// Clears `defaultPaymentInstrument` (`null`).
+    pub fn clear_default_payment_instrument(mut self) -> Self {
+        self.request.default_payment_instrument = Patch::Null;
+        self
+    }
+
+    /// Sets a custom field (merged as RFC 7396 says).
+    pub fn custom_field(self, name: &str, value: serde_json::Value) -> Self {
+        self.custom_field_patch(name, Some(value))
+    }
+
+    /// Deletes a custom field (`null`).
+    pub fn delete_custom_field(self, name: &str) -> Self {
+        self.custom_field_patch(name, None)
+    }
+
+    fn custom_field_patch(mut self, name: &str, value: Option<serde_json::Value>) -> Self {
+        match CustomFieldName::parse(name) {
+            Ok(name) => self
+                .request
+                .custom_fields
+                .get_or_insert_with(CustomFieldsPatch::new)
+                .push(name, value),
+            Err(error) => {
+                let at = [
+                    RequestMember::CustomFields.key().into(),
+                    name.to_owned().into(),
+                ];
+                self.absorb(&at, error);
+            }
+        }
+        self
+    }
+
+    /// Sets `primaryAddress` from a contact builder (its members merge into the stored
+    /// contact); its violations are reported under `primaryAddress`.
+    pub fn primary_address(mut self, contact: crate::contact::ContactBuilder) -> Self {
+        match contact.build_patch() {
+            Ok(patch) => self.request.primary_address = Patch::Value(patch),
+            Err(error) => self.absorb(&[RequestMember::PrimaryAddress.key().into()], error),
+        }
+        self
+    }
+
+    /// Clears `primaryAddress` (`null`).
+    pub fn clear_primary_address(mut self) -> Self {
+        self.request.primary_address = Patch::Null;
+        self
+    }
+
+    /// Sets `isEddRequired`.
+    pub fn is_edd_required(mut self, value: bool) -> Self {
+        self.request.is_edd_required = Some(value);
+        self
+    }
+
+    /// The request.
+    ///
+    /// # Errors
+    /// Every violation of the path id and of every member, with its path.
+    pub fn build(self) -> Result<UpsertRequest, ValidationError> {
+        if self.violations.is_empty() {
+            Ok(self.request)
+        } else {
+            Err(ValidationError::new(self.violations))
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::contact::{EmailAddress, Label, PhoneNumber};
 use crate::de::{self, Bool, Collector, Got, ParseText, Shape, Text};
 use crate::error::{ValidationError, ViolationKind};
-use crate::object::{self, Described, Fields};
+use crate::object::{self, Described, Fields, Member};
 
 json_object! {
     /// The members of an item of `emails` or `phoneNumbers`.
@@ -30,6 +30,60 @@ pub struct ListItem<V> {
 pub type ContactEmail = ListItem<EmailAddress>;
 /// An item of `primaryAddress.phoneNumbers`.
 pub type ContactPhone = ListItem<PhoneNumber>;
+
+/// An item from plain text, for [`ListItem::parse`].
+fn parse_item<V: ParseText>(
+    label: &str,
+    value: &str,
+    primary: bool,
+) -> Result<ListItem<V>, ValidationError> {
+    let at = |member: ItemMember, error: ValidationError| {
+        let segment = [member.key().into()];
+        error.into_iter().map(move |v| v.prefixed(&segment))
+    };
+    match (Label::parse(label), V::parse_text(value)) {
+        (Ok(label), Ok(value)) => Ok(ListItem::new(label, value, primary)),
+        (label, value) => {
+            let mut violations = Vec::new();
+            if let Err(error) = label {
+                violations.extend(at(ItemMember::Label, error));
+            }
+            if let Err(error) = value {
+                violations.extend(at(ItemMember::Value, error));
+            }
+            Err(ValidationError::new(violations))
+        }
+    }
+}
+
+impl ListItem<EmailAddress> {
+    /// An item from plain text: the label and the value each with its rules.
+    ///
+    /// ```
+    /// use rebilly_customer::ContactEmail;
+    /// let item = ContactEmail::parse("main", "Ann@Example.COM", true).unwrap();
+    /// assert_eq!(item.value().as_str(), "Ann@example.com");
+    /// let error = ContactEmail::parse(&"x".repeat(46), "nope", false).unwrap_err();
+    /// let fields: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
+    /// assert_eq!(fields, ["label", "value"]);
+    /// ```
+    ///
+    /// # Errors
+    /// Every violation of the label and the value, at `label` and `value`.
+    pub fn parse(label: &str, value: &str, primary: bool) -> Result<Self, ValidationError> {
+        parse_item(label, value, primary)
+    }
+}
+
+impl ListItem<PhoneNumber> {
+    /// An item from plain text: the label and the value each with its rules.
+    ///
+    /// # Errors
+    /// Every violation of the label and the value, at `label` and `value`.
+    pub fn parse(label: &str, value: &str, primary: bool) -> Result<Self, ValidationError> {
+        parse_item(label, value, primary)
+    }
+}
 
 impl<V> ListItem<V> {
     /// An item; every part is already valid, so this cannot fail.
@@ -94,7 +148,7 @@ impl<'de, V: ParseText> Deserialize<'de> for ListItem<V> {
 /// assert_eq!(err.violations()[0].code().as_str(), "multiple_primary");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PrimaryList<V>(Vec<ListItem<V>>);
+pub struct PrimaryList<V>(pub(super) Vec<ListItem<V>>);
 
 impl<V> Default for PrimaryList<V> {
     fn default() -> Self {

@@ -19,6 +19,7 @@ pub use text_fields::{
 
 use crate::codes::CountryCode;
 use crate::de::{self, Collector, Got, Shape, Skip, Text};
+use crate::error::ValidationError;
 use crate::object::{Described, Fields, Member};
 use crate::patch::Patch;
 
@@ -237,6 +238,19 @@ macro_rules! contact_members {
             }
         }
 
+        impl ContactBuilder {
+            $(
+                #[doc = concat!("Sets the `", stringify!($field), "` member from text (NFC first, every rule checked).")]
+                pub fn $field(mut self, text: &str) -> Self {
+                    match <$ty>::parse(text) {
+                        Ok(value) => self.patch.$field = Patch::Value(value),
+                        Err(error) => self.absorb(&[ContactMember::$member.key().into()], error),
+                    }
+                    self
+                }
+            )*
+        }
+
         /// The patch that sets a contact to exactly this one: every member it has, `null` for
         /// the others, and both lists.
         impl From<&Contact> for ContactPatch {
@@ -349,7 +363,155 @@ impl<'de> Shape<'de> for ContactShape {
     }
 }
 
+/// Builds a contact, or a request's patch of one, from plain text: each member is parsed with
+/// its rules, and every violation is kept with its path until [`ContactBuilder::build`] reports
+/// them all at once, as the parser does.
+///
+/// ```
+/// use rebilly_customer::{Contact, ErrorCode};
+/// let contact = Contact::builder()
+///     .first_name("Jose\u{301}")
+///     .email("main", "jose@Example.com", true)
+///     .phone("work", "+1 555 0100", false)
+///     .build()
+///     .unwrap();
+/// assert_eq!(contact.first_name().unwrap().as_str(), "José");
+/// assert_eq!(contact.emails().items()[0].value().as_str(), "jose@example.com");
+///
+/// let error = Contact::builder()
+///     .first_name("A!")
+///     .country("gb")
+///     .email("main", "not-an-email", true)
+///     .email("work", "w@example.com", true)
+///     .build()
+///     .unwrap_err();
+/// let found: Vec<(String, ErrorCode)> =
+///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+/// assert_eq!(found, [
+///     ("firstName".to_owned(), ErrorCode::Pattern),
+///     ("country".to_owned(), ErrorCode::UnknownCountry),
+///     ("emails.0.value".to_owned(), ErrorCode::InvalidEmail),
+///     ("emails".to_owned(), ErrorCode::MultiplePrimary),
+/// ]);
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ContactBuilder {
+    patch: ContactPatch,
+    phones: ListBuilder<PhoneNumber>,
+    emails: ListBuilder<EmailAddress>,
+    violations: Vec<crate::error::Violation>,
+}
+
+/// The items of a list being built, and how many said `primary` (valid or not).
+#[derive(Clone, Debug)]
+struct ListBuilder<V> {
+    items: Option<Vec<ListItem<V>>>,
+    count: usize,
+    primaries: usize,
+}
+
+impl<V> ListBuilder<V> {
+    /// Adds a parsed item (or its violations, with the path they go at): every item counts
+    /// for its index and for `primary`, valid or not, as the parser counts them.
+    fn push(
+        &mut self,
+        member: ContactMember,
+        parsed: Result<ListItem<V>, ValidationError>,
+        primary: bool,
+    ) -> Result<(), ([crate::error::PathSegment; 2], ValidationError)> {
+        let at = [member.key().into(), self.count.into()];
+        self.count += 1;
+        self.primaries += usize::from(primary);
+        let items = self.items.get_or_insert_with(Vec::new);
+        match parsed {
+            Ok(item) => {
+                items.push(item);
+                Ok(())
+            }
+            Err(error) => Err((at, error)),
+        }
+    }
+}
+
+impl<V> Default for ListBuilder<V> {
+    fn default() -> Self {
+        ListBuilder {
+            items: None,
+            count: 0,
+            primaries: 0,
+        }
+    }
+}
+
+impl ContactBuilder {
+    /// Adds an item to `emails`.
+    pub fn email(mut self, label: &str, value: &str, primary: bool) -> Self {
+        let parsed = ContactEmail::parse(label, value, primary);
+        if let Err((at, error)) = self.emails.push(ContactMember::Emails, parsed, primary) {
+            self.absorb(&at, error);
+        }
+        self
+    }
+
+    /// Adds an item to `phoneNumbers`.
+    pub fn phone(mut self, label: &str, value: &str, primary: bool) -> Self {
+        let parsed = ContactPhone::parse(label, value, primary);
+        if let Err((at, error)) = self
+            .phones
+            .push(ContactMember::PhoneNumbers, parsed, primary)
+        {
+            self.absorb(&at, error);
+        }
+        self
+    }
+
+    fn absorb(&mut self, at: &[crate::error::PathSegment], error: ValidationError) {
+        self.violations
+            .extend(error.into_iter().map(|violation| violation.prefixed(at)));
+    }
+
+    /// The patch a request sends: the members set, each list when an item was added.
+    ///
+    /// # Errors
+    /// Every violation of every member, with its path, and `multiple_primary` on a list with
+    /// more than one primary item.
+    pub fn build_patch(mut self) -> Result<ContactPatch, ValidationError> {
+        for (member, primaries) in [
+            (ContactMember::PhoneNumbers, self.phones.primaries),
+            (ContactMember::Emails, self.emails.primaries),
+        ] {
+            if primaries > 1 {
+                self.violations.push(crate::error::Violation::new(
+                    crate::error::FieldPath::root().join(member.key()),
+                    crate::error::ViolationKind::MultiplePrimary { count: primaries },
+                ));
+            }
+        }
+        if !self.violations.is_empty() {
+            return Err(ValidationError::new(self.violations));
+        }
+        let mut patch = self.patch;
+        patch.phone_numbers = self.phones.items.map(PrimaryList);
+        patch.emails = self.emails.items.map(PrimaryList);
+        Ok(patch)
+    }
+
+    /// The contact.
+    ///
+    /// # Errors
+    /// As [`ContactBuilder::build_patch`].
+    pub fn build(self) -> Result<Contact, ValidationError> {
+        self.build_patch().map(Contact::from)
+    }
+}
+
 impl Contact {
+    /// A builder of a contact from plain text, collecting every violation at once.
+    pub fn builder() -> ContactBuilder {
+        ContactBuilder::default()
+    }
+
     /// An empty contact: every member unset.
     #[must_use]
     pub fn new() -> Self {
