@@ -589,3 +589,31 @@ fn most_generated_revisions_are_small_and_the_simplest_is_zero() {
     // One in eight is expected at the top of the range.
     assert!(large < 50, "{large} of 200 revisions above i64::MAX");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The builder reads a contact's own text back to the same contact.
+    #[test]
+    fn a_contact_built_from_its_own_text_is_itself(contact in any::<Contact>()) {
+        let mut builder = Contact::builder();
+        macro_rules! text_members {
+            ($($member:ident),*) => {$(
+                if let Some(value) = contact.$member() {
+                    builder = builder.$member(&value.to_string());
+                }
+            )*};
+        }
+        text_members!(
+            first_name, last_name, organization, address, address2, city, region, country,
+            postal_code, dob, job_title
+        );
+        for item in contact.emails().items() {
+            builder = builder.email(item.label().as_str(), item.value().as_str(), item.is_primary());
+        }
+        for item in contact.phone_numbers().items() {
+            builder = builder.phone(item.label().as_str(), item.value().as_str(), item.is_primary());
+        }
+        prop_assert_eq!(builder.build().unwrap(), contact);
+    }
+}
