@@ -340,7 +340,12 @@ impl Customer {
     ///
     /// ```
     /// use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertOutcome};
-    /// let customer = Customer::parse(include_bytes!("../../examples/data/customer.json")).unwrap();
+    /// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
+    ///     "organizationId": "org_1", "createdTime": "2026-11-01T10:00:00Z",
+    ///     "updatedTime": "2026-11-01T10:00:00Z", "revision": 3,
+    ///     "primaryAddress": {"firstName": "Ann", "emails": [{"label": "a", "value": "a@b.co"}]},
+    ///     "customFields": {"n": 1.0}, "defaultPaymentInstrument": {"method": "cash"}}"#)
+    ///     .unwrap();
     /// let context = UpsertContext::new(
     ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
     ///     OrganizationId::parse("org_1").unwrap(),
