@@ -301,33 +301,33 @@ impl Problem {
         invalid_fields: Vec<Violation>,
     ) -> Problem {
         let ours = |expected_title: &str| type_uri == ABOUT_BLANK && title == expected_title;
-        let typed = match (status, detail.as_deref()) {
-            (400, Some(text)) if ours(MALFORMED_TITLE) && invalid_fields.is_empty() => {
-                MalformedBody::from_detail(text).map(Problem::Malformed)
+        let detail_text = detail.as_deref();
+        match status {
+            400 if ours(MALFORMED_TITLE) && invalid_fields.is_empty() => {
+                if let Some(body) = detail_text.and_then(MalformedBody::from_detail) {
+                    return Problem::Malformed(body);
+                }
             }
-            (409, Some(text)) if ours(CONFLICT_TITLE) && invalid_fields.is_empty() => {
-                Some(Problem::Conflict {
-                    detail: text.to_owned(),
-                })
+            409 if ours(CONFLICT_TITLE) && invalid_fields.is_empty() => {
+                if let Some(detail) = detail {
+                    return Problem::Conflict { detail };
+                }
             }
-            (422, Some(text))
-                if ours(INVALID_TITLE)
-                    && !invalid_fields.is_empty()
-                    && text == invalid_detail(invalid_fields.len()) =>
+            422 if ours(INVALID_TITLE)
+                && !invalid_fields.is_empty()
+                && detail_text == Some(invalid_detail(invalid_fields.len()).as_str()) =>
             {
-                Some(Problem::Invalid(ValidationError::new(
-                    invalid_fields.clone(),
-                )))
+                return Problem::Invalid(ValidationError::new(invalid_fields));
             }
-            _ => None,
-        };
-        typed.unwrap_or(Problem::Other {
+            _ => {}
+        }
+        Problem::Other {
             type_uri,
             title,
             status,
             detail,
             invalid_fields,
-        })
+        }
     }
 }
 
