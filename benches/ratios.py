@@ -3,7 +3,7 @@
 floor, jsonschema and this crate in alternating short batches, so that a noisy host tilts none of
 them), the ratios the targets are set on, and allocations per operation.
 
-    python3 benches/ratios.py     # about a minute; criterion's own report: cargo bench --bench parse
+    python3 benches/ratios.py     # about a minute; criterion's own report: cargo bench -p rebilly-customer-benches --bench parse
 """
 import json
 import os
@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def bench_lines(name):
-    out = subprocess.run(["cargo", "bench", "-q", "--bench", name], cwd=ROOT, check=True,
+    out = subprocess.run(["cargo", "bench", "-q", "-p", "rebilly-customer-benches", "--bench", name], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines():
