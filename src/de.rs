@@ -648,13 +648,18 @@ impl<'de> Shape<'de> for Json {
         c: &mut Collector,
         map: A,
     ) -> Result<Got<serde_json::Value>, A::Error> {
-        let mut object = serde_json::Map::new();
+        // Collected, then built at once: the names are distinct (a repeat is malformed), and
+        // a map built from the sorted members costs far less than one insert after another
+        // into a tree that outgrows the cache.
+        let mut object = Vec::new();
         members(c, map, |c, key, map| {
             let value = json_or_null(map.next_value_seed(Seed::new(c, Json, true))?);
-            object.insert(key.to_owned(), value);
+            object.push((key.to_owned(), value));
             Ok(true)
         })?;
-        Ok(Got::Value(serde_json::Value::Object(object)))
+        Ok(Got::Value(serde_json::Value::Object(
+            object.into_iter().collect(),
+        )))
     }
     fn on_seq<A: SeqAccess<'de>>(
         self,

@@ -411,3 +411,27 @@ fn a_leap_second_reads_back_equal_after_a_render() {
     let back = Customer::parse(customer.to_json().as_bytes()).unwrap();
     assert_eq!(back, customer);
 }
+
+#[test]
+fn a_name_defined_twice_in_a_list_keeps_its_last_definition() {
+    let definitions = CustomFieldDefinitions::parse(
+        br#"[{"name": "a", "type": "string"}, {"name": "b", "type": "date"},
+             {"name": "a", "type": "integer"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        definitions.get("a").unwrap().field_type(),
+        CustomFieldType::Integer
+    );
+    assert_eq!(definitions.iter().count(), 2);
+}
+
+#[test]
+fn a_null_in_a_list_of_definitions_is_reported_once() {
+    let Err(RequestError::Invalid(error)) =
+        CustomFieldDefinitions::parse(br#"[null, {"name": "ok", "type": "string"}]"#)
+    else {
+        panic!("expected violations")
+    };
+    assert_eq!(found(&error), pairs(&[("0", "not_null")]));
+}
