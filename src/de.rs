@@ -15,7 +15,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Number;
 
 use crate::error::{FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
-use crate::object::Member;
+use crate::object::{Member, OtherMembers};
 
 /// A string value type with one parsing door; implemented by every text type.
 pub(crate) trait ParseText: Sized {
@@ -32,6 +32,10 @@ pub(crate) struct Collector {
     violations: Vec<Violation>,
     /// Drop unknown members instead of reporting them.
     pub(crate) ignore_unknown: bool,
+    /// Keep unknown members, unknown link relations, payment methods and tag types, as read
+    /// (reading a customer: what a newer API or a newer instance wrote). See
+    /// [`Collector::keeping_others`].
+    pub(crate) keep_others: bool,
 }
 
 impl Collector {
@@ -41,7 +45,16 @@ impl Collector {
             path: Vec::with_capacity(6),
             violations: Vec::new(),
             ignore_unknown,
+            keep_others: false,
         }
+    }
+
+    /// Runs `read` with unknown members kept instead of judged, then restores the mode.
+    pub(crate) fn keeping_others<T>(&mut self, read: impl FnOnce(&mut Collector) -> T) -> T {
+        let before = std::mem::replace(&mut self.keep_others, true);
+        let out = read(self);
+        self.keep_others = before;
+        out
     }
 
     /// The current path, with room for `extra` more segments.
@@ -412,11 +425,14 @@ fn skip_unknown<'de, A: MapAccess<'de>>(
 
 /// Walks an object whose members `classify` knows: it gives each known name's member and bit (at
 /// most 64 bits, one per member), and `on_member` reads that member's value. A repeated known
-/// member is found with one bit test, so only unknown names are kept, to find their repeats;
-/// they are reported (unless ignored) and skipped. Returns the bits of the members seen.
+/// member is found with one bit test, so only unknown names are kept, to find their repeats.
+/// Unknown members go into `others` when the walk keeps them and the object has room for them;
+/// otherwise they are reported (unless ignored) and skipped. Returns the bits of the members
+/// seen.
 pub(crate) fn classified_members<'de, A, K, P, F>(
     c: &mut Collector,
     mut map: A,
+    mut others: Option<&mut OtherMembers>,
     classify: P,
     mut on_member: F,
 ) -> Result<u64, A::Error>
@@ -427,19 +443,30 @@ where
 {
     let mut seen_known = 0u64;
     let mut seen_unknown: Option<SeenKeys<'de>> = None;
+    // The anchor of an unknown member: the last described member before it (see `OtherMember`).
+    let mut anchor = 0u8;
     while let Some(key) = map.next_key_seed(KeySeed)? {
         if let Some((member, bit)) = classify(&key) {
             if seen_known & bit != 0 {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
             seen_known |= bit;
+            anchor = bit.trailing_zeros() as u8 + 1;
             on_member(c, member, &mut map)?;
         } else {
             if !seen_unknown.get_or_insert_with(SeenKeys::new).insert(&key) {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
-            skip_unknown(c, key, &mut map)?;
+            match others.as_deref_mut() {
+                Some(others) if c.keep_others => {
+                    others.push(anchor, key.into_owned(), kept_as_read(&mut map)?);
+                }
+                _ => skip_unknown(c, key, &mut map)?,
+            }
         }
+    }
+    if let Some(others) = others {
+        others.settle();
     }
     Ok(seen_known)
 }
@@ -459,6 +486,29 @@ where
     classified_members(
         c,
         map,
+        None,
+        |key| M::from_key(key).map(|m| (m, m.bit())),
+        on_member,
+    )
+}
+
+/// [`object_members`] for an object that keeps the members it does not describe, when the walk
+/// keeps them ([`Collector::keeping_others`]).
+pub(crate) fn object_members_keeping<'de, A, M, F>(
+    c: &mut Collector,
+    map: A,
+    others: &mut OtherMembers,
+    on_member: F,
+) -> Result<u64, A::Error>
+where
+    A: MapAccess<'de>,
+    M: Member,
+    F: FnMut(&mut Collector, M, &mut A) -> Result<(), A::Error>,
+{
+    classified_members(
+        c,
+        map,
+        Some(others),
         |key| M::from_key(key).map(|m| (m, m.bit())),
         on_member,
     )
@@ -680,6 +730,14 @@ impl<'de> Shape<'de> for Json {
         }
         Ok(Got::Value(serde_json::Value::Array(array)))
     }
+}
+
+/// A value kept unjudged as the JSON text it was read as, without the whitespace between its
+/// tokens (members a newer API added, `_embedded`).
+pub(crate) fn kept_as_read<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<crate::object::Kept, A::Error> {
+    Ok(crate::object::compact(map.next_value()?))
 }
 
 /// `Json` never reports, so anything but a value is `null`.

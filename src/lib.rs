@@ -43,6 +43,7 @@ pub use customer::{
 };
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
+pub use object::OtherMembers;
 pub use patch::Patch;
 pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,

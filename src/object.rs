@@ -4,6 +4,8 @@
 //! and whether it is required, nullable or read-only for the checks; an exhaustive `match` on the
 //! enum makes the compiler find a member that a reader or writer forgot.
 
+use serde_json::value::RawValue;
+
 use crate::json::{JsonOut, WriteJson};
 
 /// What a description says of one member.
@@ -176,10 +178,215 @@ macro_rules! json_object {
     };
 }
 
+/// Members of an object that its description does not name: what a newer version of the API
+/// added. A customer read from a response or a store keeps them, each as it was read and in its
+/// place (after the described member it followed), and renders them back there: protobuf's
+/// unknown-field rule, applied to JSON objects. Requests never hold any.
+///
+/// ```
+/// use rebilly_customer::Customer;
+/// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
+///     "loyaltyTier": "gold", "organizationId": "org_1", "createdTime": "2026-11-01T10:00:00Z",
+///     "updatedTime": "2026-11-01T10:00:00Z", "revision": 3}"#).unwrap();
+/// let others: Vec<(&str, &str)> =
+///     customer.other_members().iter().map(|(name, value)| (name, value.get())).collect();
+/// assert_eq!(others, [("loyaltyTier", r#""gold""#)]);
+/// assert!(customer.to_json().contains(r#""websiteId":"web_1","loyaltyTier":"gold","#));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct OtherMembers(Vec<OtherMember>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct OtherMember {
+    /// 0 when it came before every described member; `i + 1` when the last described member
+    /// before it was the one of index `i`. Rendered right after that member.
+    after: u8,
+    key: Box<str>,
+    value: Kept,
+}
+
+/// A JSON value kept unjudged, as the text it was read as without the whitespace between its
+/// tokens: it renders back exactly (big integers and member order included), which a
+/// `serde_json::Value` cannot promise. Two are equal when they are spelled the same.
+#[derive(Clone, Debug)]
+pub(crate) struct Kept(Box<RawValue>);
+
+impl Kept {
+    pub(crate) fn raw(&self) -> &RawValue {
+        &self.0
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Eq for Kept {}
+
+impl std::hash::Hash for Kept {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.get().hash(state);
+    }
+}
+
+impl serde::Serialize for Kept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl WriteJson for Kept {
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw(self.0.get().as_bytes());
+    }
+}
+
+/// The empty set, for objects that have no other members.
+static NO_OTHER_MEMBERS: OtherMembers = OtherMembers(Vec::new());
+
+impl OtherMembers {
+    /// No members.
+    #[must_use]
+    pub const fn new() -> Self {
+        OtherMembers(Vec::new())
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Each member's name and value (its JSON text, as read), in the order they are rendered.
+    /// Read a value into any type with `serde_json::from_str(value.get())`.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.members()
+            .iter()
+            .map(|member| (&*member.key, member.value.raw()))
+    }
+
+    /// The value of the member named `key` (a walk over the members: there are few).
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value)
+    }
+
+    /// Takes out the member named `key`.
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Kept> {
+        let at = self.0.iter().position(|member| &*member.key == key)?;
+        Some(self.0.remove(at).value)
+    }
+
+    fn members(&self) -> &[OtherMember] {
+        &self.0
+    }
+
+    /// Keeps a member read after the described member whose anchor is `after` (see
+    /// [`OtherMember::after`]), its value compact.
+    pub(crate) fn push(&mut self, after: u8, key: String, value: Kept) {
+        self.0.push(OtherMember {
+            after,
+            key: key.into_boxed_str(),
+            value,
+        });
+    }
+
+    /// Puts the members in render order once an object is read: by anchor, and as read among
+    /// the same anchor (a stable sort, done only when the described members came out of order).
+    pub(crate) fn settle(&mut self) {
+        if !self.0.is_sorted_by_key(|member| member.after) {
+            self.0.sort_by_key(|member| member.after);
+        }
+    }
+}
+
+/// A name from one of the crate's closed lists (a link relation, a payment method, a tag type),
+/// or one a newer API added, kept as read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Named<T> {
+    Known(T),
+    Other(Box<str>),
+}
+
+impl<T: Copy> Named<T> {
+    /// The name, if this version knows it.
+    pub(crate) fn known(&self) -> Option<T> {
+        match self {
+            Named::Known(known) => Some(*known),
+            Named::Other(_) => None,
+        }
+    }
+
+    /// The name as the API spells it; `spell` spells the known ones.
+    pub(crate) fn as_str(&self, spell: impl FnOnce(T) -> &'static str) -> &str {
+        match self {
+            Named::Known(known) => spell(*known),
+            Named::Other(text) => text,
+        }
+    }
+}
+
+/// JSON text without the whitespace between its tokens, so that a value kept from a pretty
+/// document renders compact like the rest; strings are left exactly as they were.
+pub(crate) fn compact(raw: Box<RawValue>) -> Kept {
+    let text = raw.get();
+    let mut in_string = false;
+    let mut escaped = false;
+    let spaced = text.bytes().any(|b| {
+        let space = !in_string && matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+        space
+    });
+    if !spaced {
+        return Kept(raw);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    Kept(RawValue::from_string(out).expect("JSON without its insignificant whitespace is JSON"))
+}
+
 /// Where an object's members are written: through serde, or the crate's fast JSON writer.
 pub(crate) trait Fields<M: Member> {
     /// Writes `member` with `value`.
     fn field<T: serde::Serialize + WriteJson + ?Sized>(&mut self, member: M, value: &T);
+
+    /// Writes a member the description does not name.
+    fn other(&mut self, key: &str, value: &Kept);
 }
 
 /// An object that writes its members once, in [`Described::fields`], for both writers: its
@@ -190,6 +397,74 @@ pub(crate) trait Described {
 
     /// Writes the members it renders, in order.
     fn fields<F: Fields<Self::Member>>(&self, fields: &mut F);
+
+    /// The members read that the description does not name, written in their places.
+    fn other_members(&self) -> &OtherMembers {
+        &NO_OTHER_MEMBERS
+    }
+}
+
+/// Writes an object's other members among its described ones: each right after the described
+/// member it followed when read, whether or not that member is written this time.
+struct WithOthers<'a, F> {
+    inner: F,
+    others: &'a [OtherMember],
+}
+
+impl<F> WithOthers<'_, F> {
+    /// Writes the other members anchored at or before `anchor`.
+    fn flush<M: Member>(&mut self, anchor: u8)
+    where
+        F: Fields<M>,
+    {
+        while let Some((first, rest)) = self.others.split_first() {
+            if first.after > anchor {
+                break;
+            }
+            self.inner.other(&first.key, &first.value);
+            self.others = rest;
+        }
+    }
+}
+
+impl<M: Member, F: Fields<M>> Fields<M> for WithOthers<'_, F> {
+    fn field<T: serde::Serialize + WriteJson + ?Sized>(&mut self, member: M, value: &T) {
+        let anchor = anchor_of(member);
+        self.flush::<M>(anchor - 1);
+        self.inner.field(member, value);
+        self.flush::<M>(anchor);
+    }
+
+    fn other(&mut self, key: &str, value: &Kept) {
+        self.inner.other(key, value);
+    }
+}
+
+/// The anchor of the members read after `member`: its index plus one.
+pub(crate) fn anchor_of<M: Member>(member: M) -> u8 {
+    // At most 64 members, so the index fits.
+    member.bit().trailing_zeros() as u8 + 1
+}
+
+/// Writes `value`'s fields, and its other members in their places.
+fn fields_with_others<D, F>(value: &D, fields: F) -> F
+where
+    D: Described + ?Sized,
+    F: Fields<D::Member>,
+{
+    let others = value.other_members().members();
+    if others.is_empty() {
+        let mut fields = fields;
+        value.fields(&mut fields);
+        return fields;
+    }
+    let mut with = WithOthers {
+        inner: fields,
+        others,
+    };
+    value.fields(&mut with);
+    with.flush::<D::Member>(u8::MAX);
+    with.inner
 }
 
 struct SerdeFields<S: serde::ser::SerializeMap> {
@@ -197,13 +472,23 @@ struct SerdeFields<S: serde::ser::SerializeMap> {
     error: Option<S::Error>,
 }
 
-impl<M: Member, S: serde::ser::SerializeMap> Fields<M> for SerdeFields<S> {
-    fn field<T: serde::Serialize + WriteJson + ?Sized>(&mut self, member: M, value: &T) {
+impl<S: serde::ser::SerializeMap> SerdeFields<S> {
+    fn entry<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
         if self.error.is_none() {
-            if let Err(error) = self.map.serialize_entry(member.key(), value) {
+            if let Err(error) = self.map.serialize_entry(key, value) {
                 self.error = Some(error);
             }
         }
+    }
+}
+
+impl<M: Member, S: serde::ser::SerializeMap> Fields<M> for SerdeFields<S> {
+    fn field<T: serde::Serialize + WriteJson + ?Sized>(&mut self, member: M, value: &T) {
+        self.entry(member.key(), value);
+    }
+
+    fn other(&mut self, key: &str, value: &Kept) {
+        self.entry(key, value);
     }
 }
 
@@ -214,11 +499,11 @@ where
     S: serde::Serializer,
 {
     use serde::ser::SerializeMap;
-    let mut fields = SerdeFields {
+    let fields = SerdeFields {
         map: serializer.serialize_map(None)?,
         error: None,
     };
-    value.fields(&mut fields);
+    let fields = fields_with_others(value, fields);
     match fields.error {
         Some(error) => Err(error),
         None => fields.map.end(),
@@ -237,13 +522,22 @@ impl<M: Member> Fields<M> for JsonFields<'_> {
         self.out.raw(&quoted[skip..]);
         value.write_json(self.out);
     }
+
+    fn other(&mut self, key: &str, value: &Kept) {
+        if !std::mem::take(&mut self.first) {
+            self.out.raw(b",");
+        }
+        self.out.string(key);
+        self.out.raw(b":");
+        value.write_json(self.out);
+    }
 }
 
 /// Writes a described object with the fast writer: the bytes `serde_json` writes through
 /// [`serialize`].
 pub(crate) fn write<D: Described + ?Sized>(value: &D, out: &mut JsonOut) {
     out.raw(b"{");
-    value.fields(&mut JsonFields { out, first: true });
+    let out = fields_with_others(value, JsonFields { out, first: true }).out;
     out.raw(b"}");
 }
 

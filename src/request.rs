@@ -679,7 +679,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
             path_id,
             request,
         } = self;
-        de::classified_members(c, map, BodyMember::classify, |c, member, map| {
+        de::classified_members(c, map, None, BodyMember::classify, |c, member, map| {
             let BodyMember::Set(member) = member else {
                 // Read-only: accepted unchecked, so a client may send back what it read.
                 map.next_value_seed(Seed::new(c, Skip, true))?;

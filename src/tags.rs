@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::de::{self, Collector, Got, Shape, Text};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::TagId;
-use crate::object::{self, Described, Fields, Member, keys};
+use crate::object::{self, Described, Fields, Kept, Member, Named, OtherMembers, keys};
 use crate::text::{TAG_NAME_CLASS, TextRule};
 use crate::time::Timestamp;
 
@@ -72,14 +72,18 @@ impl Serialize for TagType {
     }
 }
 
-/// A tag as it appears in a customer's `tags`.
+/// A tag as it appears in a customer's `tags`. A customer read from a newer API may hold tag
+/// types this version does not know, and members it does not know: both are kept as read.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tag {
     name: TagName,
-    tag_type: TagType,
+    tag_type: Named<TagType>,
     id: Option<TagId>,
     created_time: Option<Timestamp>,
     updated_time: Option<Timestamp>,
+    /// The tag's own `_links`, as read.
+    links: Option<Kept>,
+    others: OtherMembers,
 }
 
 impl Tag {
@@ -88,10 +92,12 @@ impl Tag {
     pub fn new(name: TagName, tag_type: TagType) -> Self {
         Tag {
             name,
-            tag_type,
+            tag_type: Named::Known(tag_type),
             id: None,
             created_time: None,
             updated_time: None,
+            links: None,
+            others: OtherMembers::new(),
         }
     }
 
@@ -114,10 +120,25 @@ impl Tag {
     pub fn name(&self) -> &TagName {
         &self.name
     }
-    /// The type.
+    /// The type, or `None` for one this version does not know (see [`Tag::type_name`]).
     #[must_use]
-    pub fn tag_type(&self) -> TagType {
-        self.tag_type
+    pub fn tag_type(&self) -> Option<TagType> {
+        self.tag_type.known()
+    }
+    /// The type as the API spells it, known or not.
+    #[must_use]
+    pub fn type_name(&self) -> &str {
+        self.tag_type.as_str(TagType::as_str)
+    }
+    /// The tag's own `_links`, as read (its JSON text).
+    #[must_use]
+    pub fn links(&self) -> Option<&serde_json::value::RawValue> {
+        self.links.as_ref().map(Kept::raw)
+    }
+    /// The members a newer API added to the tag, kept as read.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
     /// The id, if known.
     #[must_use]
@@ -144,7 +165,7 @@ json_object! {
         Id = keys::ID;
         CreatedTime = keys::CREATED_TIME;
         UpdatedTime = keys::UPDATED_TIME;
-        /// The tag's own links: not kept.
+        /// The tag's own links: kept as read, not judged.
         Links = keys::LINKS, read_only;
     }
 }
@@ -158,7 +179,7 @@ impl Described for Tag {
             let member = *member;
             match member {
                 TagMember::Name => fields.field(member, &self.name),
-                TagMember::Type => fields.field(member, self.tag_type.as_str()),
+                TagMember::Type => fields.field(member, self.type_name()),
                 TagMember::Id => {
                     if let Some(id) = &self.id {
                         fields.field(member, id);
@@ -174,9 +195,17 @@ impl Described for Tag {
                         fields.field(member, time);
                     }
                 }
-                TagMember::Links => {}
+                TagMember::Links => {
+                    if let Some(links) = &self.links {
+                        fields.field(member, links);
+                    }
+                }
             }
         }
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 }
 
@@ -199,10 +228,36 @@ impl<'de> Shape<'de> for TagShape {
         let mark = c.mark();
         let (mut name, mut tag_type, mut id, mut created, mut updated) =
             (None, None, None, None, None);
-        let seen = de::object_members(c, map, |c, member, map| {
+        let (mut links, mut others) = (None, OtherMembers::new());
+        let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
             match member {
                 TagMember::Name => name = c.read(map, member, Text::<TagName>::new())?.value(),
-                TagMember::Type => tag_type = c.read(map, member, Text::<TagType>::new())?.value(),
+                TagMember::Type => {
+                    tag_type = if c.keep_others {
+                        c.read(map, member, de::RawShape)?
+                            .value()
+                            .and_then(|raw| match raw {
+                                de::Raw::Text(text) => Some(match TagType::parse(&text) {
+                                    Ok(known) => Named::Known(known),
+                                    Err(_) => Named::Other(text.into_boxed_str()),
+                                }),
+                                de::Raw::NotText => {
+                                    c.report_at(
+                                        member.key(),
+                                        ViolationKind::Type {
+                                            expected: "a string",
+                                            nullable: false,
+                                        },
+                                    );
+                                    None
+                                }
+                            })
+                    } else {
+                        c.read(map, member, Text::<TagType>::new())?
+                            .value()
+                            .map(Named::Known)
+                    };
+                }
                 TagMember::Id => id = c.read(map, member, Text::<TagId>::new())?.value(),
                 TagMember::CreatedTime => {
                     created = c.read(map, member, Text::<Timestamp>::new())?.value();
@@ -211,16 +266,22 @@ impl<'de> Shape<'de> for TagShape {
                     updated = c.read(map, member, Text::<Timestamp>::new())?.value();
                 }
                 TagMember::Links => {
-                    map.next_value_seed(de::Seed::new(c, de::Skip, true))?;
+                    links = Some(de::kept_as_read(map)?);
                 }
             }
             Ok(())
         })?;
         c.missing::<TagMember>(seen);
         match (name, tag_type) {
-            (Some(name), Some(tag_type)) if c.clean_since(mark) => Ok(Got::Value(
-                Tag::new(name, tag_type).with_metadata(id, created, updated),
-            )),
+            (Some(name), Some(tag_type)) if c.clean_since(mark) => Ok(Got::Value(Tag {
+                name,
+                tag_type,
+                id,
+                created_time: created,
+                updated_time: updated,
+                links,
+                others,
+            })),
             _ => Ok(Got::Invalid),
         }
     }
@@ -243,7 +304,7 @@ impl CustomerTags {
     /// assert!(CustomerTags::new(vec![tag("vip"), tag("VIP")]).is_err());
     /// ```
     pub fn new(tags: Vec<Tag>) -> Result<Self, ValidationError> {
-        let violations = tag_rules(tags.iter().enumerate());
+        let violations = tag_rules(tags.iter().enumerate(), TypeRule::CustomerOnly);
         if violations.is_empty() {
             Ok(CustomerTags(tags))
         } else {
@@ -270,14 +331,22 @@ impl crate::json::WriteJson for CustomerTags {
     }
 }
 
+/// Whether a list of tags must hold customer tags only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TypeRule {
+    CustomerOnly,
+    /// A customer read from a newer API: a tag type it added is kept, not refused.
+    AnyType,
+}
+
 /// The customer's rules for its tags, each tag with its index in the list: every tag of type
 /// `customer`, no name repeated ignoring case. One set look-up per tag, so a list of 100,000
 /// tags costs 100,000 look-ups.
-fn tag_rules<'t>(tags: impl Iterator<Item = (usize, &'t Tag)>) -> Vec<Violation> {
+fn tag_rules<'t>(tags: impl Iterator<Item = (usize, &'t Tag)>, types: TypeRule) -> Vec<Violation> {
     let mut violations = Vec::new();
     let mut seen: HashSet<String> = HashSet::with_capacity(tags.size_hint().0);
     for (i, tag) in tags {
-        if tag.tag_type != TagType::Customer {
+        if types == TypeRule::CustomerOnly && tag.tag_type != Named::Known(TagType::Customer) {
             violations.push(Violation::new(
                 FieldPath::root().join(i).join(TagMember::Type.key()),
                 ViolationKind::Tag {
@@ -312,7 +381,12 @@ impl<'de> Shape<'de> for CustomerTagsShape {
         // Each readable tag keeps its index, so a tag that breaks the list's rules is reported
         // where it is, even when an earlier tag was refused for its own errors.
         let (tags, all_valid) = de::indexed_items(c, seq, TagShape)?;
-        let violations = tag_rules(tags.iter().map(|(i, tag)| (*i, tag)));
+        let types = if c.keep_others {
+            TypeRule::AnyType
+        } else {
+            TypeRule::CustomerOnly
+        };
+        let violations = tag_rules(tags.iter().map(|(i, tag)| (*i, tag)), types);
         if !violations.is_empty() {
             c.absorb(ValidationError::new(violations));
             return Ok(Got::Invalid);

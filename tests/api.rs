@@ -57,6 +57,7 @@ public_types!(
     Money,
     Organization,
     OrganizationId,
+    OtherMembers,
     ParseOptions,
     Patch<ContactName>,
     PathSegment,

@@ -204,16 +204,18 @@ fn tag_rules_hold_beside_a_tag_refused_for_its_own_errors() {
                 {"name": 5, "type": "customer"},
                 {"name": "vip", "type": "customer"},
                 {"name": "VIP", "type": "customer"},
-                {"name": "kyc", "type": "kyc-document"}
+                {"name": "kyc", "type": "kyc-document"},
+                {"name": "x", "type": 7}
             ]),
         );
     });
+    // Another tag type is a newer API's, kept; a type that is not text is still refused.
     assert_eq!(
         stored_violations(&bytes),
         pairs(&[
             ("tags.0.name", "type"),
+            ("tags.4.type", "type"),
             ("tags.2.name", "tag"),
-            ("tags.3.type", "tag"),
         ])
     );
 }

@@ -407,7 +407,7 @@ fn the_token_instrument_wins_over_the_body_instrument() {
     let customer = outcome.customer();
     assert_eq!(
         customer.default_payment_instrument().unwrap().method(),
-        PaymentMethod::Paypal
+        Some(PaymentMethod::Paypal)
     );
     assert_eq!(
         customer.link(LinkRel::DefaultPaymentInstrument),
@@ -659,7 +659,7 @@ fn links_are_recomputed_with_percent_encoded_ids() {
         .customer()
         .links()
         .iter()
-        .map(|l| (l.rel().as_str(), l.href()))
+        .map(|l| (l.rel_name(), l.href()))
         .collect();
     assert_eq!(
         links,

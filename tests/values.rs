@@ -414,7 +414,7 @@ fn payment_instrument_table() {
     );
     let apple = instrument(r#"{"method": "Apple Pay", "paymentInstrumentId": "inst_3"}"#).unwrap();
     assert_eq!(apple.payment_instrument_id().unwrap().as_str(), "inst_3");
-    assert_eq!(apple.method(), PaymentMethod::ApplePay);
+    assert_eq!(apple.method(), Some(PaymentMethod::ApplePay));
 
     // Other members are not judged when the method is unknown.
     let unknown = instrument(r#"{"method": "visa", "paymentInstrumentId": 5}"#);

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::contact::{EmailAddress, Label, PhoneNumber};
 use crate::de::{self, Bool, Collector, Got, ParseText, Shape, Text};
 use crate::error::{ValidationError, ViolationKind};
-use crate::object::{self, Described, Fields, Member};
+use crate::object::{self, Described, Fields, Member, OtherMembers};
 
 json_object! {
     /// The members of an item of `emails` or `phoneNumbers`.
@@ -24,6 +24,7 @@ pub struct ListItem<V> {
     label: Label,
     value: V,
     primary: bool,
+    others: OtherMembers,
 }
 
 /// An item of `primaryAddress.emails`.
@@ -92,6 +93,7 @@ impl<V> ListItem<V> {
             label,
             value,
             primary,
+            others: OtherMembers::new(),
         }
     }
 
@@ -109,6 +111,11 @@ impl<V> ListItem<V> {
     pub fn is_primary(&self) -> bool {
         self.primary
     }
+
+    /// The members a newer API added to the item, kept as read (see [`OtherMembers`]).
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
+    }
 }
 
 impl<V: AsRef<str>> Described for ListItem<V> {
@@ -118,6 +125,10 @@ impl<V: AsRef<str>> Described for ListItem<V> {
         fields.field(ItemMember::Label, self.label.as_str());
         fields.field(ItemMember::Value, self.value.as_ref());
         fields.field(ItemMember::Primary, &self.primary);
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 }
 
@@ -250,7 +261,8 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
     ) -> Result<Got<Self::Out>, A::Error> {
         let mark = c.mark();
         let (mut label, mut value, mut primary) = (None, None, Some(false));
-        let seen = de::object_members(c, map, |c, member, map| {
+        let mut others = OtherMembers::new();
+        let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
             match member {
                 ItemMember::Label => label = c.read(map, member, Text::<Label>::new())?.value(),
                 ItemMember::Value => value = c.read(map, member, Text::<V>::new())?.value(),
@@ -261,9 +273,10 @@ impl<'de, V: ParseText> Shape<'de> for ItemShape<V> {
         c.missing::<ItemMember>(seen);
         let says_primary = primary == Some(true);
         let item = match (label, value, primary) {
-            (Some(label), Some(value), Some(primary)) if c.clean_since(mark) => {
-                Some(ListItem::new(label, value, primary))
-            }
+            (Some(label), Some(value), Some(primary)) if c.clean_since(mark) => Some(ListItem {
+                others,
+                ..ListItem::new(label, value, primary)
+            }),
             _ => None,
         };
         Ok(Got::Value(ItemRead {

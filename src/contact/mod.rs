@@ -20,7 +20,7 @@ pub use text_fields::{
 use crate::codes::CountryCode;
 use crate::de::{self, Collector, Got, Shape, Skip, Text};
 use crate::error::ValidationError;
-use crate::object::{Described, Fields, Member};
+use crate::object::{Described, Fields, Member, OtherMembers};
 use crate::patch::Patch;
 
 json_object! {
@@ -69,6 +69,7 @@ macro_rules! contact_members {
             $( $field: Option<$ty>, )*
             phone_numbers: PrimaryList<PhoneNumber>,
             emails: PrimaryList<EmailAddress>,
+            others: OtherMembers,
         }
 
         /// A merge patch for a contact, as read from a request's `primaryAddress`: each scalar
@@ -78,6 +79,9 @@ macro_rules! contact_members {
             $( $field: Patch<$ty>, )*
             phone_numbers: Option<PrimaryList<PhoneNumber>>,
             emails: Option<PrimaryList<EmailAddress>>,
+            /// What a stored contact held beyond its description; a request's is empty, and a
+            /// merge leaves the contact's own as they are.
+            others: OtherMembers,
         }
 
         impl Contact {
@@ -208,6 +212,10 @@ macro_rules! contact_members {
                     }
                 }
             }
+
+            fn other_members(&self) -> &OtherMembers {
+                &self.others
+            }
         }
 
         /// Only what the patch does: absent members are left out, `null` clears.
@@ -262,6 +270,8 @@ macro_rules! contact_members {
                     }, )*
                     phone_numbers: Some(contact.phone_numbers.clone()),
                     emails: Some(contact.emails.clone()),
+                    // A merge keeps the contact's other members: the patch need not carry them.
+                    others: OtherMembers::new(),
                 }
             }
         }
@@ -275,6 +285,7 @@ macro_rules! contact_members {
                     $( $field: Generate::generate(e), )*
                     phone_numbers: Generate::generate(e),
                     emails: Generate::generate(e),
+                    others: OtherMembers::new(),
                 }
             }
         }
@@ -288,6 +299,7 @@ macro_rules! contact_members {
                     $( $field: Generate::generate(e), )*
                     phone_numbers: Generate::generate(e),
                     emails: Generate::generate(e),
+                    others: OtherMembers::new(),
                 }
             }
         }
@@ -299,7 +311,7 @@ macro_rules! contact_members {
             fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<()>, A::Error> {
                 let mark = c.mark();
                 let patch = self.0;
-                de::object_members(c, map, |c, member, map| {
+                de::object_members_keeping(c, map, &mut patch.others, |c, member, map| {
                     match member {
                         $( ContactMember::$member => {
                             patch.$field = Patch::from_got(c.read(map, member, Text::<$ty>::new())?);
@@ -518,6 +530,13 @@ impl Contact {
         Contact::default()
     }
 
+    /// The members a newer API added to the contact, kept as read (see
+    /// [`OtherMembers`](crate::OtherMembers)). A merge patch leaves them as they are.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
+    }
+
     /// The phone numbers.
     #[must_use]
     pub fn phone_numbers(&self) -> &PrimaryList<PhoneNumber> {
@@ -573,8 +592,11 @@ impl ContactPatch {
 }
 
 impl From<ContactPatch> for Contact {
-    fn from(patch: ContactPatch) -> Self {
-        let mut contact = Contact::default();
+    fn from(mut patch: ContactPatch) -> Self {
+        let mut contact = Contact {
+            others: std::mem::take(&mut patch.others),
+            ..Contact::default()
+        };
         contact.apply_patch(patch);
         contact
     }

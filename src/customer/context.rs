@@ -45,7 +45,7 @@ impl TokenRejection {
 ///     _ => Err(TokenRejection::new("the token is unknown or has expired")),
 /// };
 /// let token = PaymentToken::parse("tok_cash").unwrap();
-/// assert_eq!(resolver.resolve(&token).unwrap().method(), PaymentMethod::Cash);
+/// assert_eq!(resolver.resolve(&token).unwrap().method(), Some(PaymentMethod::Cash));
 /// ```
 ///
 /// `Send + Sync`, so that a context can cross an `.await` and serve several threads; a resolver

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use crate::de::{self, Collector, Got, Shape};
 use crate::error::{ValidationError, ViolationKind};
 use crate::json::{JsonOut, WriteJson};
-use crate::object::{self, Described, Fields, Member};
+use crate::object::{self, Described, Fields, Member, Named, OtherMembers};
 
 /// The relation of a link in `_links`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,23 +72,39 @@ impl LinkRel {
     }
 }
 
-/// One item of `_links`.
+/// One item of `_links`. A customer read from a newer API may hold relations this version
+/// does not know: they are kept, with their text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Link {
-    rel: LinkRel,
+    rel: Named<LinkRel>,
     href: String,
+    others: OtherMembers,
 }
 
 impl Link {
     /// A link.
     #[must_use]
     pub fn new(rel: LinkRel, href: String) -> Self {
-        Link { rel, href }
+        Link {
+            rel: Named::Known(rel),
+            href,
+            others: OtherMembers::new(),
+        }
     }
-    /// The relation.
+    /// The relation, or `None` for one this version does not know (see [`Link::rel_name`]).
     #[must_use]
-    pub fn rel(&self) -> LinkRel {
-        self.rel
+    pub fn rel(&self) -> Option<LinkRel> {
+        self.rel.known()
+    }
+    /// The relation as the API spells it, known or not.
+    #[must_use]
+    pub fn rel_name(&self) -> &str {
+        self.rel.as_str(LinkRel::as_str)
+    }
+    /// The members a newer API added to the link, kept as read.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
     /// The URL.
     #[must_use]
@@ -111,10 +127,14 @@ impl Described for Link {
     fn fields<F: Fields<LinkMember>>(&self, fields: &mut F) {
         for member in LinkMember::ALL {
             match member {
-                LinkMember::Rel => fields.field(*member, self.rel.as_str()),
+                LinkMember::Rel => fields.field(*member, self.rel_name()),
                 LinkMember::Href => fields.field(*member, self.href.as_str()),
             }
         }
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 }
 
@@ -144,7 +164,8 @@ impl<'de> Shape<'de> for LinkShape {
     fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Link>, A::Error> {
         let mark = c.mark();
         let (mut rel, mut href) = (None, None);
-        let seen = de::object_members(c, map, |c, member, map| {
+        let mut others = OtherMembers::new();
+        let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
             match member {
                 LinkMember::Rel => rel = c.read(map, member, de::RawShape)?.value(),
                 LinkMember::Href => href = c.read(map, member, de::RawShape)?.value(),
@@ -154,7 +175,11 @@ impl<'de> Shape<'de> for LinkShape {
         c.missing::<LinkMember>(seen);
         let present = |member: LinkMember| seen & member.bit() != 0;
         let rel = match rel {
-            Some(de::Raw::Text(text)) => LinkRel::parse(&text).ok(),
+            Some(de::Raw::Text(text)) => match LinkRel::parse(&text) {
+                Ok(rel) => Some(Named::Known(rel)),
+                Err(_) if c.keep_others => Some(Named::Other(text.into_boxed_str())),
+                Err(_) => None,
+            },
             _ => None,
         };
         let href = match href {
@@ -179,7 +204,9 @@ impl<'de> Shape<'de> for LinkShape {
             );
         }
         match (rel, href) {
-            (Some(rel), Some(href)) if c.clean_since(mark) => Ok(Got::Value(Link::new(rel, href))),
+            (Some(rel), Some(href)) if c.clean_since(mark) => {
+                Ok(Got::Value(Link { rel, href, others }))
+            }
             _ => Ok(Got::Invalid),
         }
     }

@@ -9,14 +9,16 @@ use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Number;
+use serde_json::value::RawValue;
 
 use crate::codes::CurrencyCode;
 use crate::contact::{Contact, ContactName, ContactPatch, ContactShape, EmailAddress};
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text};
+use crate::error::ViolationKind;
 use crate::ids::{CustomerId, OrganizationId, WebsiteId};
 use crate::json::{JsonOut, WriteJson};
-use crate::object::{self, Described, Fields, Member, keys};
+use crate::object::{self, Described, Fields, Kept, Member, OtherMembers, keys};
 use crate::payment::{InstrumentShape, PaymentInstrument};
 use crate::tags::{CustomerTags, CustomerTagsShape};
 use crate::time::Timestamp;
@@ -59,11 +61,12 @@ json_object! {
 
 /// An amount in the organization's reporting currency and in USD (`averageValue`,
 /// `lifetimeRevenue`).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Money {
     currency: CurrencyCode,
     amount: f64,
     amount_usd: f64,
+    others: OtherMembers,
 }
 
 impl Money {
@@ -74,6 +77,7 @@ impl Money {
             currency,
             amount: 0.0,
             amount_usd: 0.0,
+            others: OtherMembers::new(),
         }
     }
 
@@ -84,6 +88,7 @@ impl Money {
             currency,
             amount,
             amount_usd,
+            others: OtherMembers::new(),
         })
     }
 
@@ -125,6 +130,10 @@ impl Described for Money {
             }
         }
     }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
+    }
 }
 
 serialize_described!(Money);
@@ -133,7 +142,13 @@ serialize_described!(Money);
 ///
 /// `email`, `firstName`, `lastName` and `primaryAddress.hash` are derived from the contact when
 /// rendered and ignored when read. Serialization writes every member, `null` for unset nullable
-/// ones, `_embedded` as `{}`, and never a payment token.
+/// ones, `_embedded` as read (`{}` by default), and never a payment token.
+///
+/// Reading is forward-compatible, so that a newer API (or a newer instance that wrote the
+/// store) does not make a customer unreadable: members this version does not know, at every
+/// level, link relations, payment methods and tag types it does not know are kept as read, in
+/// their places, and rendered back ([`OtherMembers`]). Every rule of the members it knows still
+/// holds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
     pub(crate) id: CustomerId,
@@ -154,6 +169,9 @@ pub struct Customer {
     pub(crate) tags: CustomerTags,
     pub(crate) has_fulfilled_kyc: bool,
     pub(crate) links: Vec<Link>,
+    /// `_embedded` as read; `None` renders `{}`.
+    pub(crate) embedded: Option<Kept>,
+    pub(crate) others: OtherMembers,
 }
 
 impl Customer {
@@ -247,6 +265,18 @@ impl Customer {
     pub fn links(&self) -> &[Link] {
         &self.links
     }
+    /// `_embedded` as read (its JSON text), when a response embedded something (`None` for
+    /// `{}`).
+    #[must_use]
+    pub fn embedded(&self) -> Option<&RawValue> {
+        self.embedded.as_ref().map(Kept::raw)
+    }
+    /// The top-level members this version does not know (a newer API's), kept as read; each
+    /// nested object keeps its own.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
+    }
 
     /// `email`: the primary email's value, else the first email's, else none.
     #[must_use]
@@ -309,9 +339,16 @@ impl Described for Customer {
                 CustomerMember::HasFulfilledKyc => fields.field(member, &self.has_fulfilled_kyc),
                 CustomerMember::OrganizationId => fields.field(member, &self.organization_id),
                 CustomerMember::Links => fields.field(member, &Links(&self.links)),
-                CustomerMember::Embedded => fields.field(member, &EmptyObject),
+                CustomerMember::Embedded => match &self.embedded {
+                    Some(embedded) => fields.field(member, embedded),
+                    None => fields.field(member, &EmptyObject),
+                },
             }
         }
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 }
 
@@ -434,7 +471,8 @@ impl<'de> Shape<'de> for MoneyShape {
     fn on_map<A: MapAccess<'de>>(self, c: &mut Collector, map: A) -> Result<Got<Money>, A::Error> {
         let mark = c.mark();
         let (mut currency, mut amount, mut amount_usd) = (None, Some(0.0), Some(0.0));
-        let seen = de::object_members(c, map, |c, member, map| {
+        let mut others = OtherMembers::new();
+        let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
             match member {
                 MoneyMember::Currency => {
                     currency = c.read(map, member, Text::<CurrencyCode>::new())?.value();
@@ -447,7 +485,8 @@ impl<'de> Shape<'de> for MoneyShape {
         c.missing::<MoneyMember>(seen);
         match (currency, amount, amount_usd) {
             (Some(currency), Some(amount), Some(amount_usd)) if c.clean_since(mark) => {
-                Ok(Money::new(currency, amount, amount_usd).map_or(Got::Mismatch, Got::Value))
+                Ok(Money::new(currency, amount, amount_usd)
+                    .map_or(Got::Mismatch, |money| Got::Value(Money { others, ..money })))
             }
             _ => Ok(Got::Invalid),
         }
@@ -468,137 +507,157 @@ impl<'de> Shape<'de> for CustomerShape {
         c: &mut Collector,
         map: A,
     ) -> Result<Got<Customer>, A::Error> {
-        let mark = c.mark();
-        let mut id = None;
-        let mut website_id = None;
-        let mut organization_id = None;
-        let mut created_time = None;
-        let mut updated_time = None;
-        let mut revision = None;
-        let mut instrument = None;
-        let mut custom_fields = CustomFields::new();
-        let mut primary_address = None;
-        let mut is_edd_required = false;
-        let mut average_value = Money::zero(CurrencyCode::USD);
-        let mut payment_count = 0;
-        let mut last_payment_time = None;
-        let mut lifetime_revenue = Money::zero(CurrencyCode::USD);
-        let mut invoice_count = 0;
-        let mut tags = CustomerTags::default();
-        let mut has_fulfilled_kyc = false;
-        let mut links = Vec::new();
-        let seen = de::object_members(c, map, |c, member, map| {
-            match member {
-                CustomerMember::Id => id = c.read(map, member, Text::<CustomerId>::new())?.value(),
-                CustomerMember::WebsiteId => {
-                    website_id = c.read(map, member, Text::<WebsiteId>::new())?.value();
-                }
-                CustomerMember::OrganizationId => {
-                    organization_id = c.read(map, member, Text::<OrganizationId>::new())?.value();
-                }
-                CustomerMember::CreatedTime => {
-                    created_time = c.read(map, member, Text::<Timestamp>::new())?.value();
-                }
-                CustomerMember::UpdatedTime => {
-                    updated_time = c.read(map, member, Text::<Timestamp>::new())?.value();
-                }
-                CustomerMember::Revision => revision = c.read(map, member, Count)?.value(),
-                CustomerMember::DefaultPaymentInstrument => {
-                    instrument = c.read(map, member, InstrumentShape)?.value();
-                }
-                CustomerMember::CustomFields => {
-                    if let Some(patch) = c.read(map, member, CustomFieldsShape)?.value() {
-                        custom_fields.apply_patch(patch);
-                    }
-                }
-                CustomerMember::PrimaryAddress => {
-                    primary_address = c
-                        .read(map, member, ContactShape)?
-                        .value()
-                        .map(Contact::from);
-                }
-                CustomerMember::IsEddRequired => {
-                    is_edd_required = c.read(map, member, Bool)?.value().unwrap_or_default();
-                }
-                CustomerMember::HasFulfilledKyc => {
-                    has_fulfilled_kyc = c.read(map, member, Bool)?.value().unwrap_or_default();
-                }
-                CustomerMember::AverageValue => {
-                    if let Some(money) = c.read(map, member, MoneyShape)?.value() {
-                        average_value = money;
-                    }
-                }
-                CustomerMember::LifetimeRevenue => {
-                    if let Some(money) = c.read(map, member, MoneyShape)?.value() {
-                        lifetime_revenue = money;
-                    }
-                }
-                CustomerMember::PaymentCount => {
-                    payment_count = c.read(map, member, Count)?.value().unwrap_or(0);
-                }
-                CustomerMember::InvoiceCount => {
-                    invoice_count = c.read(map, member, Count)?.value().unwrap_or(0);
-                }
-                CustomerMember::LastPaymentTime => {
-                    last_payment_time = c.read(map, member, Text::<Timestamp>::new())?.value();
-                }
-                CustomerMember::Tags => {
-                    if let Some(value) = c.read(map, member, CustomerTagsShape)?.value() {
-                        tags = value;
-                    }
-                }
-                CustomerMember::Links => {
-                    if let Some(value) = c.read(map, member, LinksShape)?.value() {
-                        links = value;
-                    }
-                }
-                // Derived from the contact, or embedded on request: not stored.
-                CustomerMember::Email
-                | CustomerMember::FirstName
-                | CustomerMember::LastName
-                | CustomerMember::Embedded => {
-                    map.next_value_seed(Seed::new(c, Skip, true))?;
+        c.keeping_others(|c| read_customer(c, map))
+    }
+}
+
+/// The members of a customer object, every object in it keeping what it does not describe.
+fn read_customer<'de, A: MapAccess<'de>>(
+    c: &mut Collector,
+    map: A,
+) -> Result<Got<Customer>, A::Error> {
+    let mark = c.mark();
+    let mut id = None;
+    let mut website_id = None;
+    let mut organization_id = None;
+    let mut created_time = None;
+    let mut updated_time = None;
+    let mut revision = None;
+    let mut instrument = None;
+    let mut custom_fields = CustomFields::new();
+    let mut primary_address = None;
+    let mut is_edd_required = false;
+    let mut average_value = Money::zero(CurrencyCode::USD);
+    let mut payment_count = 0;
+    let mut last_payment_time = None;
+    let mut lifetime_revenue = Money::zero(CurrencyCode::USD);
+    let mut invoice_count = 0;
+    let mut tags = CustomerTags::default();
+    let mut has_fulfilled_kyc = false;
+    let mut links = Vec::new();
+    let mut embedded = None;
+    let mut others = OtherMembers::new();
+    let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
+        match member {
+            CustomerMember::Id => id = c.read(map, member, Text::<CustomerId>::new())?.value(),
+            CustomerMember::WebsiteId => {
+                website_id = c.read(map, member, Text::<WebsiteId>::new())?.value();
+            }
+            CustomerMember::OrganizationId => {
+                organization_id = c.read(map, member, Text::<OrganizationId>::new())?.value();
+            }
+            CustomerMember::CreatedTime => {
+                created_time = c.read(map, member, Text::<Timestamp>::new())?.value();
+            }
+            CustomerMember::UpdatedTime => {
+                updated_time = c.read(map, member, Text::<Timestamp>::new())?.value();
+            }
+            CustomerMember::Revision => revision = c.read(map, member, Count)?.value(),
+            CustomerMember::DefaultPaymentInstrument => {
+                instrument = c.read(map, member, InstrumentShape)?.value();
+            }
+            CustomerMember::CustomFields => {
+                if let Some(patch) = c.read(map, member, CustomFieldsShape)?.value() {
+                    custom_fields.apply_patch(patch);
                 }
             }
-            Ok(())
-        })?;
-        c.missing::<CustomerMember>(seen);
-        match (
+            CustomerMember::PrimaryAddress => {
+                primary_address = c
+                    .read(map, member, ContactShape)?
+                    .value()
+                    .map(Contact::from);
+            }
+            CustomerMember::IsEddRequired => {
+                is_edd_required = c.read(map, member, Bool)?.value().unwrap_or_default();
+            }
+            CustomerMember::HasFulfilledKyc => {
+                has_fulfilled_kyc = c.read(map, member, Bool)?.value().unwrap_or_default();
+            }
+            CustomerMember::AverageValue => {
+                if let Some(money) = c.read(map, member, MoneyShape)?.value() {
+                    average_value = money;
+                }
+            }
+            CustomerMember::LifetimeRevenue => {
+                if let Some(money) = c.read(map, member, MoneyShape)?.value() {
+                    lifetime_revenue = money;
+                }
+            }
+            CustomerMember::PaymentCount => {
+                payment_count = c.read(map, member, Count)?.value().unwrap_or(0);
+            }
+            CustomerMember::InvoiceCount => {
+                invoice_count = c.read(map, member, Count)?.value().unwrap_or(0);
+            }
+            CustomerMember::LastPaymentTime => {
+                last_payment_time = c.read(map, member, Text::<Timestamp>::new())?.value();
+            }
+            CustomerMember::Tags => {
+                if let Some(value) = c.read(map, member, CustomerTagsShape)?.value() {
+                    tags = value;
+                }
+            }
+            CustomerMember::Links => {
+                if let Some(value) = c.read(map, member, LinksShape)?.value() {
+                    links = value;
+                }
+            }
+            // Embedded on request: kept as read, not judged.
+            CustomerMember::Embedded => {
+                let value = de::kept_as_read(map)?;
+                embedded = (value.raw().get() != "{}").then_some(value);
+            }
+            // Derived from the contact: not stored.
+            CustomerMember::Email | CustomerMember::FirstName | CustomerMember::LastName => {
+                map.next_value_seed(Seed::new(c, Skip, true))?;
+            }
+        }
+        Ok(())
+    })?;
+    // The request's write-only token is never a member of the resource, and a copy of one
+    // must not be kept and rendered back.
+    let token = crate::request::RequestMember::PaymentToken.key();
+    if others.remove(token).is_some() {
+        c.report_at(token, ViolationKind::UnknownField);
+    }
+    c.missing::<CustomerMember>(seen);
+    match (
+        id,
+        website_id,
+        organization_id,
+        created_time,
+        updated_time,
+        revision,
+    ) {
+        (
+            Some(id),
+            Some(website_id),
+            Some(organization_id),
+            Some(created_time),
+            Some(updated_time),
+            Some(revision),
+        ) if c.clean_since(mark) => Ok(Got::Value(Customer {
             id,
             website_id,
             organization_id,
+            default_payment_instrument: instrument,
+            custom_fields,
+            primary_address,
+            is_edd_required,
             created_time,
             updated_time,
             revision,
-        ) {
-            (
-                Some(id),
-                Some(website_id),
-                Some(organization_id),
-                Some(created_time),
-                Some(updated_time),
-                Some(revision),
-            ) if c.clean_since(mark) => Ok(Got::Value(Customer {
-                id,
-                website_id,
-                organization_id,
-                default_payment_instrument: instrument,
-                custom_fields,
-                primary_address,
-                is_edd_required,
-                created_time,
-                updated_time,
-                revision,
-                average_value,
-                payment_count,
-                last_payment_time,
-                lifetime_revenue,
-                invoice_count,
-                tags,
-                has_fulfilled_kyc,
-                links,
-            })),
-            _ => Ok(Got::Invalid),
-        }
+            average_value,
+            payment_count,
+            last_payment_time,
+            lifetime_revenue,
+            invoice_count,
+            tags,
+            has_fulfilled_kyc,
+            links,
+            embedded,
+            others,
+        })),
+        _ => Ok(Got::Invalid),
     }
 }

@@ -12,6 +12,7 @@ use crate::customer::{Customer, Money};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::{CustomerId, WebsiteId};
 use crate::object::Member;
+use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
 use crate::request::{RequestMember, UpsertRequest};
@@ -365,7 +366,7 @@ impl Customer {
             created_time: context.now,
             updated_time: context.now,
             revision: 0,
-            average_value: zero,
+            average_value: zero.clone(),
             payment_count: 0,
             last_payment_time: None,
             lifetime_revenue: zero,
@@ -373,6 +374,8 @@ impl Customer {
             tags: CustomerTags::default(),
             has_fulfilled_kyc: false,
             links: Vec::new(),
+            embedded: None,
+            others: OtherMembers::new(),
         }
     }
 
@@ -380,7 +383,7 @@ impl Customer {
     pub fn link(&self, rel: LinkRel) -> Option<&str> {
         self.links
             .iter()
-            .find(|link| link.rel() == rel)
+            .find(|link| link.rel() == Some(rel))
             .map(Link::href)
     }
 }
@@ -481,7 +484,8 @@ fn merge_contact(
 }
 
 /// `self`, `website` and (when the instrument has an id) `defaultPaymentInstrument`, then the
-/// stored links of relations this crate cannot derive (`attachments`, `leadSource`), as stored.
+/// stored links of relations this crate cannot derive (`attachments`, `leadSource`, and those it
+/// does not know), as stored.
 fn links(customer: &Customer, base: &str, stored: Vec<Link>) -> Vec<Link> {
     let mut links = Vec::with_capacity(3 + stored.len());
     links.push(Link::new(
@@ -502,10 +506,12 @@ fn links(customer: &Customer, base: &str, stored: Vec<Link>) -> Vec<Link> {
             resource_url(base, "payment-instruments", id.as_str(), true),
         ));
     }
-    links.extend(
-        stored
-            .into_iter()
-            .filter(|link| matches!(link.rel(), LinkRel::Attachments | LinkRel::LeadSource)),
-    );
+    // A relation this version does not know is a newer API's: kept as stored.
+    links.extend(stored.into_iter().filter(|link| {
+        matches!(
+            link.rel(),
+            Some(LinkRel::Attachments | LinkRel::LeadSource) | None
+        )
+    }));
     links
 }

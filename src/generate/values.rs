@@ -428,6 +428,9 @@ impl Generate for Customer {
             tags: CustomerTags::generate(e),
             has_fulfilled_kyc: e.coin(),
             links,
+            // What this version knows: members a newer API adds are its own to generate.
+            embedded: None,
+            others: crate::OtherMembers::new(),
         }
     }
 }

@@ -12,7 +12,7 @@ pub use token::PaymentToken;
 use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
-use crate::object::{Described, Fields, Member};
+use crate::object::{Described, Fields, Kept, Member, Named, OtherMembers, anchor_of};
 use crate::text::{nfc, nfc_owned};
 
 /// A payment instrument whose method the vault holds: `payment-card`, `ach`, or `paypal` with an
@@ -21,6 +21,7 @@ use crate::text::{nfc, nfc_owned};
 pub struct VaultedInstrument {
     method: PaymentMethod,
     payment_instrument_id: PaymentInstrumentId,
+    others: OtherMembers,
 }
 
 impl VaultedInstrument {
@@ -37,18 +38,26 @@ impl VaultedInstrument {
 }
 
 /// An alternative method (any of the 175 but `payment-card`, `ach`, `cash` and `check`; `paypal`
-/// without an id), with an optional instrument id.
+/// without an id), with an optional instrument id. A customer read from a newer API may hold a
+/// method this version does not know: it is an alternative one, kept with its text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AlternativeInstrument {
-    method: PaymentMethod,
+    method: Named<PaymentMethod>,
     payment_instrument_id: Option<PaymentInstrumentId>,
+    others: OtherMembers,
 }
 
 impl AlternativeInstrument {
-    /// The method.
+    /// The method, or `None` for one this version does not know (see
+    /// [`AlternativeInstrument::method_name`]).
     #[must_use]
-    pub fn method(&self) -> PaymentMethod {
-        self.method
+    pub fn method(&self) -> Option<PaymentMethod> {
+        self.method.known()
+    }
+    /// The method as the API spells it, known or not.
+    #[must_use]
+    pub fn method_name(&self) -> &str {
+        self.method.as_str(PaymentMethod::as_str)
     }
     /// The instrument id, if any.
     #[must_use]
@@ -61,6 +70,7 @@ impl AlternativeInstrument {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CashInstrument {
     received_by: Option<String>,
+    others: OtherMembers,
 }
 
 impl CashInstrument {
@@ -75,6 +85,7 @@ impl CashInstrument {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CheckInstrument {
     reference: Option<String>,
+    others: OtherMembers,
 }
 
 impl CheckInstrument {
@@ -141,6 +152,11 @@ impl Family {
         }
     }
 
+    /// The family of a method read: one this version does not know is an alternative one.
+    fn of_named(method: &Named<PaymentMethod>) -> Family {
+        method.known().map_or(Family::Alternative, Family::of)
+    }
+
     /// The one member besides `method` that the variant has.
     fn member(self) -> InstrumentMember {
         match self {
@@ -176,12 +192,14 @@ impl PaymentInstrument {
                 Ok(PaymentInstrument::Vaulted(VaultedInstrument {
                     method,
                     payment_instrument_id: id,
+                    others: OtherMembers::new(),
                 }))
             }
             (Family::VaultedOrAlternative | Family::Alternative, id) => {
                 Ok(PaymentInstrument::Alternative(AlternativeInstrument {
-                    method,
+                    method: Named::Known(method),
                     payment_instrument_id: id,
+                    others: OtherMembers::new(),
                 }))
             }
         }
@@ -192,6 +210,7 @@ impl PaymentInstrument {
     pub fn cash(received_by: Option<&str>) -> Self {
         PaymentInstrument::Cash(CashInstrument {
             received_by: received_by.map(|t| nfc(t).into_owned()),
+            others: OtherMembers::new(),
         })
     }
 
@@ -200,17 +219,48 @@ impl PaymentInstrument {
     pub fn check(reference: Option<&str>) -> Self {
         PaymentInstrument::Check(CheckInstrument {
             reference: reference.map(|t| nfc(t).into_owned()),
+            others: OtherMembers::new(),
         })
     }
 
-    /// The payment method.
+    /// The payment method, or `None` for an alternative method this version does not know,
+    /// read from a newer API (see [`PaymentInstrument::method_name`]).
     #[must_use]
-    pub fn method(&self) -> PaymentMethod {
+    pub fn method(&self) -> Option<PaymentMethod> {
         match self {
-            PaymentInstrument::Vaulted(v) => v.method,
-            PaymentInstrument::Alternative(a) => a.method,
-            PaymentInstrument::Cash(_) => PaymentMethod::Cash,
-            PaymentInstrument::Check(_) => PaymentMethod::Check,
+            PaymentInstrument::Vaulted(v) => Some(v.method),
+            PaymentInstrument::Alternative(a) => a.method(),
+            PaymentInstrument::Cash(_) => Some(PaymentMethod::Cash),
+            PaymentInstrument::Check(_) => Some(PaymentMethod::Check),
+        }
+    }
+
+    /// The payment method as the API spells it, known or not.
+    #[must_use]
+    pub fn method_name(&self) -> &str {
+        match self {
+            PaymentInstrument::Alternative(a) => a.method_name(),
+            known => known.method().map_or("", PaymentMethod::as_str),
+        }
+    }
+
+    /// The members a newer API added to the instrument, kept as read.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        match self {
+            PaymentInstrument::Vaulted(v) => &v.others,
+            PaymentInstrument::Alternative(a) => &a.others,
+            PaymentInstrument::Cash(c) => &c.others,
+            PaymentInstrument::Check(c) => &c.others,
+        }
+    }
+
+    fn other_members_mut(&mut self) -> &mut OtherMembers {
+        match self {
+            PaymentInstrument::Vaulted(v) => &mut v.others,
+            PaymentInstrument::Alternative(a) => &mut a.others,
+            PaymentInstrument::Cash(c) => &mut c.others,
+            PaymentInstrument::Check(c) => &mut c.others,
         }
     }
 
@@ -241,14 +291,10 @@ impl Described for PaymentInstrument {
     type Member = InstrumentMember;
 
     fn fields<F: Fields<InstrumentMember>>(&self, fields: &mut F) {
-        fields.field(InstrumentMember::Method, self.method().as_str());
+        fields.field(InstrumentMember::Method, self.method_name());
         let (member, value) = match self {
-            PaymentInstrument::Cash(CashInstrument { received_by }) => {
-                (InstrumentMember::ReceivedBy, received_by.as_deref())
-            }
-            PaymentInstrument::Check(CheckInstrument { reference }) => {
-                (InstrumentMember::Reference, reference.as_deref())
-            }
+            PaymentInstrument::Cash(cash) => (InstrumentMember::ReceivedBy, cash.received_by()),
+            PaymentInstrument::Check(check) => (InstrumentMember::Reference, check.reference()),
             _ => (
                 InstrumentMember::PaymentInstrumentId,
                 self.payment_instrument_id().map(|id| id.as_str()),
@@ -257,6 +303,10 @@ impl Described for PaymentInstrument {
         if let Some(value) = value {
             fields.field(member, value);
         }
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        PaymentInstrument::other_members(self)
     }
 }
 
@@ -285,7 +335,7 @@ pub(crate) struct InstrumentShape;
 /// `method` itself, never on the instrument.
 enum MethodRead {
     Known(PaymentMethod),
-    Unknown(ValidationError),
+    Unknown(ValidationError, String),
     NotText,
 }
 
@@ -299,7 +349,7 @@ impl<'de> Shape<'de> for MethodShape {
     fn on_str(self, _: &mut Collector, text: &str) -> Got<MethodRead> {
         Got::Value(match PaymentMethod::parse(&nfc(text)) {
             Ok(method) => MethodRead::Known(method),
-            Err(error) => MethodRead::Unknown(error),
+            Err(error) => MethodRead::Unknown(error, text.to_owned()),
         })
     }
     fn on_bool(self, _: &mut Collector, _: bool) -> Got<MethodRead> {
@@ -329,7 +379,8 @@ impl<'de> Shape<'de> for MethodShape {
 /// What is known of `method` while the object is read.
 enum MethodState {
     NotYet,
-    Known(PaymentMethod),
+    /// A method of the 175, or (reading a customer) one a newer API added.
+    Known(Named<PaymentMethod>),
     /// Missing, not a string or unknown: reported once, the other members are not judged.
     Refused,
 }
@@ -345,18 +396,57 @@ struct VariantMember {
     id: Option<PaymentInstrumentId>,
 }
 
+/// A member's value as read: unjudged text, or (when unknown members are kept) the whole value
+/// as read, since it may turn out to be one.
+enum Held {
+    Raw(Got<Raw>),
+    Kept(Kept),
+}
+
+impl Held {
+    fn read<'de, A: MapAccess<'de>>(c: &mut Collector, map: &mut A) -> Result<Held, A::Error> {
+        Ok(if c.keep_others {
+            Held::Kept(de::kept_as_read(map)?)
+        } else {
+            Held::Raw(map.next_value_seed(Seed::new(c, RawShape, true))?)
+        })
+    }
+
+    fn into_raw(self) -> Got<Raw> {
+        match self {
+            Held::Raw(got) => got,
+            Held::Kept(kept) => match serde_json::from_str(kept.raw().get()) {
+                Ok(serde_json::Value::String(text)) => Got::Value(Raw::Text(text)),
+                Ok(serde_json::Value::Null) => Got::Null,
+                _ => Got::Value(Raw::NotText),
+            },
+        }
+    }
+}
+
 impl VariantMember {
-    /// Judges the value of member `key` for `family`; unknown members are reported unless
-    /// ignored.
-    fn judge(&mut self, c: &mut Collector, family: Family, key: &str, got: Got<Raw>) {
-        if InstrumentMember::from_key(key) != Some(family.member()) {
-            if !c.ignore_unknown {
-                c.report_at(key.to_owned(), ViolationKind::UnknownField);
+    /// Judges the value of member `key` for `family`. Any other member is kept in `others`
+    /// (after the anchor given) when unknown members are kept, else reported unless ignored.
+    fn judge(
+        &mut self,
+        c: &mut Collector,
+        family: Family,
+        (key, held): (String, Held),
+        anchor: u8,
+        others: &mut OtherMembers,
+    ) {
+        if InstrumentMember::from_key(&key) != Some(family.member()) {
+            match held {
+                Held::Kept(value) => others.push(anchor, key, value),
+                Held::Raw(_) if !c.ignore_unknown => {
+                    c.report_at(key, ViolationKind::UnknownField);
+                }
+                Held::Raw(_) => {}
             }
             return;
         }
         self.present = true;
-        match got {
+        match held.into_raw() {
             Got::Value(Raw::Text(value)) => match family {
                 Family::Cash | Family::Check => self.text = Some(value),
                 // The text read is moved into the id, not copied again.
@@ -391,14 +481,22 @@ impl<'de> Shape<'de> for InstrumentShape {
         map: A,
     ) -> Result<Got<PaymentInstrument>, A::Error> {
         let mut method = MethodState::NotYet;
-        let mut before_method: Vec<(String, Got<Raw>)> = Vec::new();
+        let mut before_method: Vec<(String, Held)> = Vec::new();
         let mut member = VariantMember::default();
+        let mut others = OtherMembers::new();
+        // Where an unknown member goes back (see `OtherMembers`): members before `method` go
+        // before it, which is written first.
+        let mut anchor = 0;
         let mark = c.mark();
         de::members(c, map, |c, key, map| {
             if InstrumentMember::from_key(key) == Some(InstrumentMember::Method) {
+                anchor = anchor_of(InstrumentMember::Method);
                 method = match map.next_value_seed(Seed::new(c, MethodShape, true))? {
-                    Got::Value(MethodRead::Known(found)) => MethodState::Known(found),
-                    Got::Value(MethodRead::Unknown(error)) => {
+                    Got::Value(MethodRead::Known(found)) => MethodState::Known(Named::Known(found)),
+                    Got::Value(MethodRead::Unknown(_, text)) if c.keep_others => {
+                        MethodState::Known(Named::Other(text.into_boxed_str()))
+                    }
+                    Got::Value(MethodRead::Unknown(error, _)) => {
                         c.enter(InstrumentMember::Method.key());
                         c.absorb(error);
                         c.leave();
@@ -417,14 +515,19 @@ impl<'de> Shape<'de> for InstrumentShape {
                 };
                 return Ok(true);
             }
-            match method {
+            match &method {
                 MethodState::Known(known) => {
-                    let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
-                    member.judge(c, Family::of(known), key, got);
+                    let family = Family::of_named(known);
+                    let held = Held::read(c, map)?;
+                    let is_member = InstrumentMember::from_key(key) == Some(family.member());
+                    member.judge(c, family, (key.to_owned(), held), anchor, &mut others);
+                    if is_member {
+                        anchor = anchor_of(family.member());
+                    }
                 }
                 MethodState::NotYet => {
-                    let got = map.next_value_seed(Seed::new(c, RawShape, true))?;
-                    before_method.push((key.to_owned(), got));
+                    let held = Held::read(c, map)?;
+                    before_method.push((key.to_owned(), held));
                 }
                 MethodState::Refused => {
                     map.next_value_seed(Seed::new(c, Skip, true))?;
@@ -441,23 +544,27 @@ impl<'de> Shape<'de> for InstrumentShape {
                 return Ok(Got::Invalid);
             }
         };
-        let family = Family::of(method);
-        for (key, got) in before_method {
-            member.judge(c, family, &key, got);
+        let family = Family::of_named(&method);
+        for read in before_method {
+            member.judge(c, family, read, 0, &mut others);
         }
+        others.settle();
         // An unknown member does not hide the variant's own rules (a missing id above all):
         // every violation of the object is reported together.
-        let instrument = match family {
-            Family::Cash => Some(PaymentInstrument::Cash(CashInstrument {
-                received_by: member.text.map(nfc_owned),
-            })),
-            Family::Check => Some(PaymentInstrument::Check(CheckInstrument {
-                reference: member.text.map(nfc_owned),
-            })),
+        let instrument = match (family, method) {
+            (Family::Cash, _) => Some(PaymentInstrument::cash(None)),
+            (Family::Check, _) => Some(PaymentInstrument::check(None)),
             // A member that was there but refused is already reported, and not also
             // "required".
             _ if member.present && member.id.is_none() => None,
-            _ => match PaymentInstrument::new(method, member.id) {
+            (_, Named::Other(text)) => {
+                Some(PaymentInstrument::Alternative(AlternativeInstrument {
+                    method: Named::Other(text),
+                    payment_instrument_id: member.id.take(),
+                    others: OtherMembers::new(),
+                }))
+            }
+            (_, Named::Known(method)) => match PaymentInstrument::new(method, member.id.take()) {
                 Ok(instrument) => Some(instrument),
                 Err(error) => {
                     c.absorb(error);
@@ -465,6 +572,19 @@ impl<'de> Shape<'de> for InstrumentShape {
                 }
             },
         };
+        let instrument = instrument.map(|mut instrument| {
+            match &mut instrument {
+                PaymentInstrument::Cash(cash) => {
+                    cash.received_by = member.text.take().map(nfc_owned)
+                }
+                PaymentInstrument::Check(check) => {
+                    check.reference = member.text.take().map(nfc_owned);
+                }
+                _ => {}
+            }
+            *instrument.other_members_mut() = others;
+            instrument
+        });
         Ok(match instrument {
             Some(instrument) if c.clean_since(mark) => Got::Value(instrument),
             _ => Got::Invalid,
