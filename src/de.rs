@@ -423,6 +423,34 @@ fn skip_unknown<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// A member an object's description does not name: kept in `others` (after the described
+/// member of `last_bit`, 0 when none came yet) when the walk keeps them and the object has room
+/// for them, else reported (unless ignored) and skipped. Out of line: the usual object has
+/// none, and its walk stays small.
+#[inline(never)]
+fn unknown_member<'de, A: MapAccess<'de>>(
+    c: &mut Collector,
+    key: Cow<'de, str>,
+    map: &mut A,
+    others: Option<&mut OtherMembers>,
+    last_bit: u64,
+) -> Result<(), A::Error> {
+    match others {
+        Some(others) if c.keep_others => {
+            // The anchor (see `OtherMembers`): 0 before every described member, else the last
+            // one's index plus one.
+            let anchor = if last_bit == 0 {
+                0
+            } else {
+                last_bit.trailing_zeros() as u8 + 1
+            };
+            others.push(anchor, key.into_owned(), kept_as_read(map)?);
+            Ok(())
+        }
+        _ => skip_unknown(c, key, map),
+    }
+}
+
 /// Walks an object whose members `classify` knows: it gives each known name's member and bit (at
 /// most 64 bits, one per member), and `on_member` reads that member's value. A repeated known
 /// member is found with one bit test, so only unknown names are kept, to find their repeats.
@@ -443,26 +471,20 @@ where
 {
     let mut seen_known = 0u64;
     let mut seen_unknown: Option<SeenKeys<'de>> = None;
-    // The anchor of an unknown member: the last described member before it (see `OtherMember`).
-    let mut anchor = 0u8;
+    let mut last_bit = 0u64;
     while let Some(key) = map.next_key_seed(KeySeed)? {
         if let Some((member, bit)) = classify(&key) {
             if seen_known & bit != 0 {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
             seen_known |= bit;
-            anchor = bit.trailing_zeros() as u8 + 1;
+            last_bit = bit;
             on_member(c, member, &mut map)?;
         } else {
             if !seen_unknown.get_or_insert_with(SeenKeys::new).insert(&key) {
                 return Err(de::Error::custom(DUPLICATE_MEMBER));
             }
-            match others.as_deref_mut() {
-                Some(others) if c.keep_others => {
-                    others.push(anchor, key.into_owned(), kept_as_read(&mut map)?);
-                }
-                _ => skip_unknown(c, key, &mut map)?,
-            }
+            unknown_member(c, key, &mut map, others.as_deref_mut(), last_bit)?;
         }
     }
     if let Some(others) = others {

@@ -431,15 +431,16 @@ impl VariantMember {
         &mut self,
         c: &mut Collector,
         family: Family,
-        (key, held): (String, Held),
+        key: &str,
+        held: Held,
         anchor: u8,
         others: &mut OtherMembers,
     ) {
-        if InstrumentMember::from_key(&key) != Some(family.member()) {
+        if InstrumentMember::from_key(key) != Some(family.member()) {
             match held {
-                Held::Kept(value) => others.push(anchor, key, value),
+                Held::Kept(value) => others.push(anchor, key.to_owned(), value),
                 Held::Raw(_) if !c.ignore_unknown => {
-                    c.report_at(key, ViolationKind::UnknownField);
+                    c.report_at(key.to_owned(), ViolationKind::UnknownField);
                 }
                 Held::Raw(_) => {}
             }
@@ -520,7 +521,7 @@ impl<'de> Shape<'de> for InstrumentShape {
                     let family = Family::of_named(known);
                     let held = Held::read(c, map)?;
                     let is_member = InstrumentMember::from_key(key) == Some(family.member());
-                    member.judge(c, family, (key.to_owned(), held), anchor, &mut others);
+                    member.judge(c, family, key, held, anchor, &mut others);
                     if is_member {
                         anchor = anchor_of(family.member());
                     }
@@ -545,8 +546,8 @@ impl<'de> Shape<'de> for InstrumentShape {
             }
         };
         let family = Family::of_named(&method);
-        for read in before_method {
-            member.judge(c, family, read, 0, &mut others);
+        for (key, held) in before_method {
+            member.judge(c, family, &key, held, 0, &mut others);
         }
         others.settle();
         // An unknown member does not hide the variant's own rules (a missing id above all):
