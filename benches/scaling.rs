@@ -337,6 +337,15 @@ const CASES: &[Case] = &[
             read_customer(body(customer))
         },
     },
+    Case {
+        operation: "read stored customer",
+        dimension: "contact members (unknown)",
+        prepare: |n| {
+            let mut contact = members(n, "u", |i| json!({"n": i}));
+            contact["firstName"] = json!("Ann");
+            read_customer(body(stored(json!({ "primaryAddress": contact }))))
+        },
+    },
     // Reading custom field definitions.
     Case {
         operation: "read definitions",
@@ -472,6 +481,20 @@ const CASES: &[Case] = &[
         operation: "render customer (to_json)",
         dimension: "emails",
         prepare: |n| render(stored(json!({"primaryAddress": {"emails": emails(n)}}))),
+    },
+    Case {
+        operation: "render customer (to_json)",
+        dimension: "top-level members (unknown)",
+        prepare: |n| {
+            let mut customer = stored(json!({}));
+            for (key, value) in members(n, "u", |i| json!([i]))
+                .as_object()
+                .expect("members")
+            {
+                customer[key] = value.clone();
+            }
+            render(customer)
+        },
     },
     Case {
         operation: "render customer (Serialize)",

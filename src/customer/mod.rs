@@ -375,6 +375,10 @@ impl Customer {
     /// `isEddRequired`) as they are. Applied to this customer it changes nothing; change what
     /// is needed with the request's `with_` methods first.
     ///
+    /// Members a newer API added travel with what is replaced whole: the instrument and each
+    /// email and phone carry theirs into the request body. The customer's and the contact's own
+    /// are not sent: the upsert merges those objects member by member and keeps them.
+    ///
     /// ```
     /// use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertOutcome};
     /// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
