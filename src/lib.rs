@@ -39,7 +39,7 @@ pub use custom_fields::{
 };
 pub use customer::{
     Conflict, Customer, DEFAULT_BASE_URL, Link, LinkRel, Money, RefuseAllTokens, TokenRejection,
-    TokenResolver, UpsertContext, UpsertError, UpsertOutcome,
+    TokenResolver, UpsertContext, UpsertError, UpsertOutcome, WritePlan,
 };
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};

@@ -111,6 +111,20 @@ impl From<DateTime<Utc>> for Timestamp {
     }
 }
 
+/// A clock reading the caller took (the crate never reads the clock itself), to the second.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use rebilly_customer::Timestamp;
+/// let then = SystemTime::UNIX_EPOCH + Duration::from_millis(1_764_151_200_750);
+/// assert_eq!(Timestamp::from(then).to_string(), "2025-11-26T10:00:00Z");
+/// ```
+impl From<std::time::SystemTime> for Timestamp {
+    fn from(time: std::time::SystemTime) -> Self {
+        Timestamp::from_datetime(DateTime::<Utc>::from(time))
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(std::str::from_utf8(&self.text()).expect("ASCII"))

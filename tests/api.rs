@@ -89,6 +89,7 @@ public_types!(
     Violation,
     ViolationKind,
     WebsiteId,
+    WritePlan,
     NearMiss,
     NearMissPair,
     ValidBody,

@@ -952,3 +952,109 @@ fn definition_documents_are_checked() {
     assert_eq!(ok.get("n").unwrap().max_length(), Some(4000));
     assert_eq!(ok.get("n").unwrap().field_type(), CustomFieldType::String);
 }
+
+/// A store that applies write plans as a database would: a compare-and-set per customer.
+#[derive(Default)]
+struct Store(std::collections::HashMap<String, Customer>);
+
+impl Store {
+    /// Applies `outcome`'s plan; `Err` with the 409 when the plan no longer holds.
+    fn write(&mut self, outcome: &UpsertOutcome) -> Result<(), Problem> {
+        let customer = outcome.customer();
+        let key = customer.id().as_str().to_owned();
+        let stored_now = self.0.get(&key).map(Customer::revision);
+        let lost =
+            |read| Problem::from(UpsertError::Conflict(Conflict::lost_race(read, stored_now)));
+        match outcome.write_plan() {
+            WritePlan::InsertIfAbsent if stored_now.is_none() => {}
+            WritePlan::InsertIfAbsent => return Err(lost(None)),
+            WritePlan::UpdateIfRevision { read_revision } if stored_now == Some(read_revision) => {}
+            WritePlan::UpdateIfRevision { read_revision } => return Err(lost(Some(read_revision))),
+            WritePlan::Nothing => return Ok(()),
+            _ => unreachable!("every plan is handled"),
+        }
+        self.0.insert(key, customer.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn of_two_writers_that_read_the_same_revision_only_one_wins_and_the_other_can_retry() {
+    let context = context("2026-11-26T10:00:00Z");
+    let mut store = Store::default();
+    let created = ok(None, &json!({"websiteId": "web_1"}), &context);
+    store.write(&created).unwrap();
+    // Two creates of one id: the second insert finds a row.
+    assert_eq!(
+        store.write(&created).unwrap_err().detail(),
+        "another write created the customer first"
+    );
+
+    let read = store.0["cus_1"].clone();
+    let first = ok(Some(&read), &json!({"customFields": {"a": 1}}), &context);
+    let second = ok(Some(&read), &json!({"customFields": {"b": 2}}), &context);
+    assert_eq!(
+        first.write_plan(),
+        WritePlan::UpdateIfRevision { read_revision: 0 }
+    );
+    store.write(&first).unwrap();
+    let lost = store.write(&second).unwrap_err();
+    assert_eq!(lost.status(), 409);
+    assert_eq!(
+        lost.detail(),
+        "another write stored revision 1 after revision 0 was read"
+    );
+
+    // The loser retries on the fresh state: both changes are kept.
+    let fresh = store.0["cus_1"].clone();
+    let retried = ok(Some(&fresh), &json!({"customFields": {"b": 2}}), &context);
+    store.write(&retried).unwrap();
+    let kept = &store.0["cus_1"];
+    assert_eq!(kept.revision(), 2);
+    assert_eq!(kept.custom_fields().get("a"), Some(&json!(1)));
+    assert_eq!(kept.custom_fields().get("b"), Some(&json!(2)));
+
+    // Unchanged writes nothing, so it cannot lose.
+    let same = ok(Some(kept), &json!({"customFields": {"b": 2}}), &context);
+    assert_eq!(same.write_plan(), WritePlan::Nothing);
+    store.write(&same).unwrap();
+}
+
+#[test]
+fn a_token_resolved_before_the_upsert_is_used_instead_of_the_resolver() {
+    let body = json!({"websiteId": "web_1", "paymentToken": "tok_1"});
+    let refusing = |_: &PaymentToken| Err(TokenRejection::new("the resolver is not asked"));
+    let resolved = context("2026-11-26T10:00:00Z")
+        .with_token_resolver(&refusing)
+        .with_resolved_token(Ok(PaymentInstrument::check(Some("chk 7"))));
+    let created = ok(None, &body, &resolved);
+    assert_eq!(
+        created.customer().default_payment_instrument(),
+        Some(&PaymentInstrument::check(Some("chk 7")))
+    );
+
+    let rejected = context("2026-11-26T10:00:00Z")
+        .with_resolved_token(Err(TokenRejection::new("the vault says it expired")));
+    let Err(UpsertError::Invalid(error)) =
+        Customer::apply_upsert(None, &id(), request(&body), &rejected)
+    else {
+        panic!("a rejected token is a 422")
+    };
+    assert_eq!(error.violations()[0].field(), "paymentToken");
+    assert_eq!(error.violations()[0].code(), ErrorCode::TokenRejected);
+
+    // Without a token in the request, a resolution is ignored.
+    let no_token = ok(None, &json!({"websiteId": "web_1"}), &resolved);
+    assert_eq!(no_token.customer().default_payment_instrument(), None);
+}
+
+#[test]
+fn a_clock_reading_is_a_timestamp_to_the_second() {
+    let reading = std::time::UNIX_EPOCH + std::time::Duration::new(1_764_151_200, 999_999_999);
+    assert_eq!(Timestamp::from(reading), at("2025-11-26T10:00:00Z"));
+    let context = UpsertContext::new(
+        std::time::SystemTime::now(),
+        OrganizationId::from_static("org_1"),
+    );
+    assert!(context.now() > at("2026-01-01T00:00:00Z"));
+}

@@ -103,6 +103,9 @@ pub struct UpsertContext<'a> {
     pub(crate) default_website_id: Option<WebsiteId>,
     pub(crate) expected_revision: Option<u64>,
     pub(crate) token_resolver: &'a dyn TokenResolver,
+    /// The request's token, already resolved by the caller (an async vault): used instead of
+    /// `token_resolver`.
+    pub(crate) resolved_token: Option<Result<PaymentInstrument, TokenRejection>>,
     pub(crate) custom_field_definitions: Option<&'a CustomFieldDefinitions>,
     pub(crate) base_url: String,
     pub(crate) reporting_currency: CurrencyCode,
@@ -117,6 +120,7 @@ impl<'a> UpsertContext<'a> {
             default_website_id: None,
             expected_revision: None,
             token_resolver: &RefuseAllTokens,
+            resolved_token: None,
             custom_field_definitions: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             reporting_currency: CurrencyCode::USD,
@@ -141,6 +145,39 @@ impl<'a> UpsertContext<'a> {
     #[must_use]
     pub fn with_token_resolver(mut self, resolver: &'a dyn TokenResolver) -> Self {
         self.token_resolver = resolver;
+        self
+    }
+
+    /// What the request's `paymentToken` resolved to, when the caller resolved it before the
+    /// upsert (an async vault, awaited in a handler): the upsert takes it instead of calling the
+    /// resolver. A rejection is the same 422 `token_rejected` the resolver's would be. Ignored
+    /// when the request holds no token.
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, CustomerId, OrganizationId, PaymentInstrument,
+    ///     Timestamp, UpsertContext, UpsertRequest};
+    /// let request =
+    ///     UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1", "paymentToken": "tok_1"}"#)
+    ///         .unwrap();
+    /// // In a server: `vault.resolve(token).await`, before the upsert.
+    /// let resolved = request.payment_token().map(|_token| Ok(PaymentInstrument::cash(None)));
+    /// let mut context = UpsertContext::new(
+    ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+    ///     OrganizationId::parse("org_1").unwrap(),
+    /// );
+    /// if let Some(resolved) = resolved {
+    ///     context = context.with_resolved_token(resolved);
+    /// }
+    /// let id = CustomerId::parse("cus_1").unwrap();
+    /// let created = Customer::apply_upsert(None, &id, request, &context).unwrap();
+    /// assert_eq!(created.customer().default_payment_instrument(), Some(&PaymentInstrument::cash(None)));
+    /// ```
+    #[must_use]
+    pub fn with_resolved_token(
+        mut self,
+        resolved: Result<PaymentInstrument, TokenRejection>,
+    ) -> Self {
+        self.resolved_token = Some(resolved);
         self
     }
 
@@ -223,6 +260,7 @@ impl fmt::Debug for UpsertContext<'_> {
             .field("default_website_id", &self.default_website_id)
             .field("expected_revision", &self.expected_revision)
             .field("token_resolver", &"<dyn TokenResolver>")
+            .field("resolved_token", &self.resolved_token)
             .field("custom_field_definitions", &self.custom_field_definitions)
             .field("base_url", &self.base_url)
             .field("reporting_currency", &self.reporting_currency)

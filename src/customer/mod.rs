@@ -28,7 +28,7 @@ pub use context::{
 };
 pub use links::{Link, LinkRel};
 use links::{Links, LinksShape};
-pub use upsert::{Conflict, UpsertError, UpsertOutcome};
+pub use upsert::{Conflict, UpsertError, UpsertOutcome, WritePlan};
 
 json_object! {
     /// The members of the customer resource, in the order it is rendered. Read-only members are

@@ -87,6 +87,38 @@ impl UpsertOutcome {
         }
     }
 
+    /// What storage must do to make this outcome durable, so that of two writers that read
+    /// the same state only one can win: see [`WritePlan`].
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, CustomerId, OrganizationId, Timestamp, UpsertContext,
+    ///     UpsertRequest, WritePlan};
+    /// let id = CustomerId::parse("cus_1").unwrap();
+    /// let context = UpsertContext::new(
+    ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+    ///     OrganizationId::parse("org_1").unwrap(),
+    /// );
+    /// let create = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1"}"#).unwrap();
+    /// let created = Customer::apply_upsert(None, &id, create, &context).unwrap();
+    /// assert_eq!(created.write_plan(), WritePlan::InsertIfAbsent);
+    ///
+    /// let update = UpsertRequest::parse("cus_1", br#"{"isEddRequired": true}"#).unwrap();
+    /// let updated =
+    ///     Customer::apply_upsert(Some(created.into_customer()), &id, update, &context).unwrap();
+    /// assert_eq!(updated.write_plan(), WritePlan::UpdateIfRevision { read_revision: 0 });
+    /// assert_eq!(updated.customer().revision(), 1);
+    /// ```
+    pub fn write_plan(&self) -> WritePlan {
+        match self {
+            UpsertOutcome::Created(_) => WritePlan::InsertIfAbsent,
+            // The revision grew by exactly one from the one read.
+            UpsertOutcome::Updated { customer, .. } => WritePlan::UpdateIfRevision {
+                read_revision: customer.revision - 1,
+            },
+            UpsertOutcome::Unchanged(_) => WritePlan::Nothing,
+        }
+    }
+
     /// The `Location` header of a 201: `{base}/customers/{id}`. `None` for a 200.
     #[must_use]
     pub fn location(&self) -> Option<&str> {
@@ -97,14 +129,57 @@ impl UpsertOutcome {
     }
 }
 
-/// Why an expected revision does not hold: the 409 of [the upsert](crate#the-rules).
+/// What storage must do with an [`UpsertOutcome`]: a compare-and-set on the state the upsert
+/// read, so that two concurrent writers cannot both win. A write whose condition fails lost a
+/// race: retry the upsert on the fresh state, or answer [`Conflict::lost_race`] (a 409).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WritePlan {
+    /// Created: insert the customer only if none is stored under its id (`INSERT` against a
+    /// primary key; a row already there means another writer created it first).
+    InsertIfAbsent,
+    /// Updated: write the customer only if the stored revision is still the one the upsert read
+    /// (`UPDATE … WHERE id = ? AND revision = ?`; no row updated means another writer won).
+    UpdateIfRevision {
+        /// The revision of the stored customer the upsert merged onto.
+        read_revision: u64,
+    },
+    /// Unchanged: nothing to write.
+    Nothing,
+}
+
+/// Why an expected revision does not hold, or why a write lost a race: the 409 of
+/// [the upsert](crate#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Conflict {
     expected: Option<u64>,
     stored: Option<u64>,
+    lost_race: bool,
 }
 
 impl Conflict {
+    /// The conflict of a writer whose [`WritePlan`] did not hold: another writer stored first.
+    /// `read_revision` is the revision the upsert read (`None` when it created), `stored_now`
+    /// what storage holds now, when the caller knows it.
+    ///
+    /// ```
+    /// use rebilly_customer::{Conflict, Problem, UpsertError};
+    /// let problem = Problem::from(UpsertError::Conflict(Conflict::lost_race(Some(3), Some(4))));
+    /// assert_eq!(problem.status(), 409);
+    /// assert_eq!(
+    ///     problem.detail(),
+    ///     "another write stored revision 4 after revision 3 was read"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn lost_race(read_revision: Option<u64>, stored_now: Option<u64>) -> Conflict {
+        Conflict {
+            expected: read_revision,
+            stored: stored_now,
+            lost_race: true,
+        }
+    }
+
     /// The revision the caller expected, if it set one.
     #[must_use]
     pub fn expected_revision(&self) -> Option<u64> {
@@ -126,6 +201,21 @@ impl Conflict {
 
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.lost_race {
+            return match (self.expected, self.stored) {
+                (Some(read), Some(stored)) => write!(
+                    f,
+                    "another write stored revision {stored} after revision {read} was read"
+                ),
+                (Some(read), None) => {
+                    write!(
+                        f,
+                        "another write changed the customer after revision {read} was read"
+                    )
+                }
+                (None, _) => f.write_str("another write created the customer first"),
+            };
+        }
         match (self.expected, self.stored) {
             (Some(expected), Some(stored)) => write!(
                 f,
@@ -235,6 +325,7 @@ impl Customer {
                 return Err(UpsertError::Conflict(Conflict {
                     expected: Some(expected),
                     stored: stored_revision,
+                    lost_race: false,
                 }));
             }
         }
@@ -262,8 +353,12 @@ impl Customer {
             },
         };
 
-        let token_instrument =
-            payment_token.and_then(|token| match context.token_resolver.resolve(&token) {
+        let token_instrument = payment_token.and_then(|token| {
+            match context
+                .resolved_token
+                .clone()
+                .unwrap_or_else(|| context.token_resolver.resolve(&token))
+            {
                 Ok(instrument) => Some(instrument),
                 Err(rejection) => {
                     violations.push(at(
@@ -274,7 +369,8 @@ impl Customer {
                     ));
                     None
                 }
-            });
+            }
+        });
 
         let mut stored = stored;
         let mut fields = stored
@@ -345,6 +441,7 @@ impl Customer {
                 return Err(UpsertError::Conflict(Conflict {
                     expected: None,
                     stored: Some(customer.revision),
+                    lost_race: false,
                 }));
             }
         };
