@@ -16,6 +16,24 @@ fn text_of(value: Option<&RawValue>) -> Option<&str> {
     value.map(RawValue::get)
 }
 
+/// The violations of a read that must fail.
+#[track_caller]
+fn violations<T>(read: Result<T, RequestError>) -> rebilly_customer::ValidationError {
+    match read {
+        Err(RequestError::Invalid(error)) => error,
+        _ => panic!("expected violations"),
+    }
+}
+
+/// Each violation's path and code.
+fn pairs(error: &rebilly_customer::ValidationError) -> Vec<(String, ErrorCode)> {
+    error
+        .violations()
+        .iter()
+        .map(|v| (v.field(), v.code()))
+        .collect()
+}
+
 /// The sample customer as this crate renders it.
 fn rendered_sample() -> String {
     Customer::parse(include_bytes!("data/customer.json"))
@@ -155,14 +173,8 @@ fn known_members_keep_every_rule_when_others_are_kept() {
             r#""id":"cus_1","paymentToken":"tok_1","#,
             1,
         );
-    let Err(RequestError::Invalid(error)) = Customer::parse(text.as_bytes()) else {
-        panic!("expected violations")
-    };
-    let found: Vec<(String, ErrorCode)> = error
-        .violations()
-        .iter()
-        .map(|v| (v.field(), v.code()))
-        .collect();
+    let error = violations(Customer::parse(text.as_bytes()));
+    let found = pairs(&error);
     assert_eq!(
         found,
         [
@@ -251,14 +263,7 @@ fn requests_still_refuse_members_they_do_not_know_unless_asked_to_ignore_them() 
     let body = br#"{"websiteId": "web_1", "loyalty": 1, "primaryAddress": {"salutation": "Dr",
         "emails": [{"label": "a", "value": "a@b.co", "verified": true}]},
         "defaultPaymentInstrument": {"method": "Quantum Pay"}}"#;
-    let Err(RequestError::Invalid(error)) = UpsertRequest::parse("cus_1", body) else {
-        panic!("expected violations")
-    };
-    let found: Vec<(String, ErrorCode)> = error
-        .violations()
-        .iter()
-        .map(|v| (v.field(), v.code()))
-        .collect();
+    let found = pairs(&violations(UpsertRequest::parse("cus_1", body)));
     assert_eq!(
         found,
         [
