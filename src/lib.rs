@@ -8,6 +8,10 @@ mod macros;
 #[macro_use]
 mod object;
 
+/// axum 0.8 glue (feature `axum`).
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod codes;
 mod contact;
 mod custom_fields;
@@ -20,6 +24,7 @@ mod ids;
 mod json;
 mod patch;
 mod payment;
+mod precondition;
 mod problem;
 mod request;
 mod tags;
@@ -49,6 +54,7 @@ pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
     PaymentToken, VaultedInstrument,
 };
+pub use precondition::IfMatch;
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
 pub use request::{
     MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,

@@ -16,7 +16,8 @@ use crate::request::{MalformedBody, RequestError};
 /// The media type of every problem body.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
-/// A 400, 409 or 422 response body.
+/// A problem response body: the operation's 400, 409 and 422, and the 401, 404, 413, 415 and
+/// 500 a server answers around it ([`Problem::unauthorized`] and the others).
 ///
 /// ```
 /// use rebilly_customer::{Problem, UpsertRequest};
@@ -137,6 +138,76 @@ impl Problem {
         crate::de::parse_document_with(bytes, ProblemShape, true)
     }
 
+    /// A problem of another status a server answers, in the same format (`about:blank`).
+    fn status_problem(status: u16, title: &str, detail: String) -> Problem {
+        Problem::Other {
+            type_uri: ABOUT_BLANK.to_owned(),
+            title: title.to_owned(),
+            status,
+            detail: Some(detail),
+            invalid_fields: Vec::new(),
+        }
+    }
+
+    /// 401: the request carries no valid credentials (for the API, the `REB-APIKEY` header).
+    ///
+    /// ```
+    /// use rebilly_customer::Problem;
+    /// assert_eq!(
+    ///     Problem::unauthorized().to_json(),
+    ///     r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"the request has no valid credentials"}"#
+    /// );
+    /// ```
+    #[must_use]
+    pub fn unauthorized() -> Problem {
+        Self::status_problem(
+            401,
+            "Unauthorized",
+            "the request has no valid credentials".into(),
+        )
+    }
+
+    /// 404: no customer is stored under the id (in the organization asked for).
+    #[must_use]
+    pub fn not_found() -> Problem {
+        Self::status_problem(
+            404,
+            "Not Found",
+            "no customer is stored under this id".into(),
+        )
+    }
+
+    /// 413: the body is longer than the server's limit of `limit` bytes.
+    #[must_use]
+    pub fn payload_too_large(limit: u64) -> Problem {
+        Self::status_problem(
+            413,
+            "Payload Too Large",
+            format!("the body is longer than the limit of {limit} bytes"),
+        )
+    }
+
+    /// 415: the body is not `application/json`.
+    #[must_use]
+    pub fn unsupported_media_type() -> Problem {
+        Self::status_problem(
+            415,
+            "Unsupported Media Type",
+            "the body must be application/json".into(),
+        )
+    }
+
+    /// 500: the server failed (its store, say). The detail says nothing of why: that is for
+    /// the server's log, not for the client.
+    #[must_use]
+    pub fn internal() -> Problem {
+        Self::status_problem(
+            500,
+            "Internal Server Error",
+            "the server could not complete the request".into(),
+        )
+    }
+
     /// The media type: `application/problem+json`.
     #[must_use]
     pub fn content_type(&self) -> &'static str {
@@ -236,6 +307,12 @@ impl From<UpsertError> for Problem {
             },
             UpsertError::Invalid(v) => Problem::Invalid(v),
         }
+    }
+}
+
+impl From<crate::customer::Conflict> for Problem {
+    fn from(conflict: crate::customer::Conflict) -> Self {
+        Problem::from(UpsertError::Conflict(conflict))
     }
 }
 

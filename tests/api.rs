@@ -48,6 +48,7 @@ public_types!(
     EmailAddress,
     ErrorCode,
     FieldPath,
+    IfMatch,
     JobTitle,
     Label,
     Link,

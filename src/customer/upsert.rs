@@ -154,7 +154,18 @@ pub enum WritePlan {
 pub struct Conflict {
     expected: Option<u64>,
     stored: Option<u64>,
-    lost_race: bool,
+    why: ConflictKind,
+}
+
+/// What a [`Conflict`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ConflictKind {
+    /// The expected revision is not the stored one (or the revision cannot grow).
+    Revision,
+    /// A write plan no longer held.
+    LostRace,
+    /// `If-Match` named no stored revision (`*` with nothing stored, weak or other tags).
+    NoMatch,
 }
 
 impl Conflict {
@@ -176,7 +187,26 @@ impl Conflict {
         Conflict {
             expected: read_revision,
             stored: stored_now,
-            lost_race: true,
+            why: ConflictKind::LostRace,
+        }
+    }
+
+    /// An `If-Match` precondition that no stored revision meets: see
+    /// [`IfMatch`](crate::IfMatch).
+    pub(crate) fn no_match(stored: Option<u64>) -> Conflict {
+        Conflict {
+            expected: None,
+            stored,
+            why: ConflictKind::NoMatch,
+        }
+    }
+
+    /// The expected revision `expected` does not hold.
+    pub(crate) fn revision(expected: Option<u64>, stored: Option<u64>) -> Conflict {
+        Conflict {
+            expected,
+            stored,
+            why: ConflictKind::Revision,
         }
     }
 
@@ -201,7 +231,13 @@ impl Conflict {
 
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.lost_race {
+        if self.why == ConflictKind::NoMatch {
+            return match self.stored {
+                Some(stored) => write!(f, "If-Match names no tag of the stored revision {stored}"),
+                None => f.write_str("If-Match needs a stored customer, and none is stored"),
+            };
+        }
+        if self.why == ConflictKind::LostRace {
             return match (self.expected, self.stored) {
                 (Some(read), Some(stored)) => write!(
                     f,
@@ -322,11 +358,10 @@ impl Customer {
         if let Some(expected) = context.expected_revision {
             let stored_revision = stored.as_ref().map(|s| s.revision);
             if stored_revision != Some(expected) {
-                return Err(UpsertError::Conflict(Conflict {
-                    expected: Some(expected),
-                    stored: stored_revision,
-                    lost_race: false,
-                }));
+                return Err(UpsertError::Conflict(Conflict::revision(
+                    Some(expected),
+                    stored_revision,
+                )));
             }
         }
 
@@ -438,11 +473,10 @@ impl Customer {
         customer.revision = match customer.revision.checked_add(1) {
             Some(revision) => revision,
             None => {
-                return Err(UpsertError::Conflict(Conflict {
-                    expected: None,
-                    stored: Some(customer.revision),
-                    lost_race: false,
-                }));
+                return Err(UpsertError::Conflict(Conflict::revision(
+                    None,
+                    Some(customer.revision),
+                )));
             }
         };
         customer.updated_time = customer.updated_time.max(context.now);

@@ -1,0 +1,330 @@
+//! The reference server: PUT and GET /customers/{id} (and the same under
+//! /organizations/{organizationId}/customers/{id}) over HTTP, stored in SQLite, with every
+//! write through the outcome's write plan.
+//!
+//! ```sh
+//! cargo run --release --features axum --example server -- --db FILE --listen ADDR \
+//!     [--api-key KEY] [--org ORG_ID] [--default-website WEBSITE_ID] \
+//!     [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES]
+//! ```
+//!
+//! The first line it prints is `listening on http://HOST:PORT` (the real port when ADDR ends in
+//! `:0`). Customers are keyed by organization and id: a customer of one organization does not
+//! exist for another. A writer whose write plan no longer holds (another writer stored first)
+//! upserts again on the fresh state, so an update answered 200 is never lost; with `If-Match`
+//! the retry answers the 409 that the fresh state calls for.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use axum::{Extension, Router};
+use rebilly_customer::axum::{BodyLimit, UpsertBody};
+use rebilly_customer::{
+    Conflict, Customer, CustomerId, IfMatch, OrganizationId, PaymentInstrument, Problem,
+    TokenRejection, UpsertContext, UpsertOutcome, UpsertRequest, WebsiteId, WritePlan,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+const USAGE: &str = "usage: server --db FILE --listen ADDR [--api-key KEY] [--org ORG_ID] \
+[--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES]";
+
+/// How many times a writer that lost a race upserts again before it answers 409.
+const RETRIES: usize = 64;
+
+struct Config {
+    db: String,
+    listen: String,
+    api_key: Option<String>,
+    org: OrganizationId,
+    default_website: Option<WebsiteId>,
+    tokens: HashMap<String, PaymentInstrument>,
+    max_body: BodyLimit,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
+    let (mut db, mut listen, mut api_key, mut org, mut website, mut max_body) =
+        (None, None, None, None, None, None);
+    let mut tokens = HashMap::new();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => db = Some(value()?),
+            "--listen" => listen = Some(value()?),
+            "--api-key" => api_key = Some(value()?),
+            "--org" => {
+                org = Some(OrganizationId::parse(&value()?).map_err(|e| format!("--org: {e}"))?);
+            }
+            "--default-website" => {
+                let text = value()?;
+                website =
+                    Some(WebsiteId::parse(&text).map_err(|e| format!("--default-website: {e}"))?);
+            }
+            "--token" => {
+                let text = value()?;
+                let (token, json) = text
+                    .split_once('=')
+                    .ok_or("--token takes TOKEN=INSTRUMENT_JSON")?;
+                let instrument = PaymentInstrument::parse(json.as_bytes())
+                    .map_err(|e| format!("--token {token}: {e}"))?;
+                tokens.insert(token.to_owned(), instrument);
+            }
+            "--max-body" => {
+                let bytes = value()?
+                    .parse()
+                    .map_err(|_| "--max-body takes a byte count")?;
+                max_body = Some(BodyLimit::new(bytes));
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    Ok(Config {
+        db: db.ok_or(USAGE)?,
+        listen: listen.ok_or(USAGE)?,
+        api_key,
+        org: match org {
+            Some(org) => org,
+            None => OrganizationId::parse("org_default").expect("a valid id"),
+        },
+        default_website: website,
+        tokens,
+        max_body: max_body.unwrap_or_default(),
+    })
+}
+
+/// The store: one SQLite connection, awaited like a pool's and held for one statement at a
+/// time, so that writers interleave between their read and their write as they would with a
+/// pool of connections: the write plan, not a lock, keeps two writers from both winning.
+struct Store(tokio::sync::Mutex<Connection>);
+
+/// A write plan that no longer held.
+struct LostRace;
+
+impl Store {
+    fn open(path: &str) -> rusqlite::Result<Store> {
+        let connection = Connection::open(path)?;
+        connection.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE IF NOT EXISTS customers (
+                 organization_id TEXT NOT NULL,
+                 id TEXT NOT NULL,
+                 revision INTEGER NOT NULL,
+                 body TEXT NOT NULL,
+                 PRIMARY KEY (organization_id, id)
+             );",
+        )?;
+        Ok(Store(tokio::sync::Mutex::new(connection)))
+    }
+
+    async fn get(&self, org: &OrganizationId, id: &str) -> Result<Option<Customer>, Problem> {
+        let connection = self.0.lock().await;
+        let body: Option<String> = connection
+            .query_row(
+                "SELECT body FROM customers WHERE organization_id = ?1 AND id = ?2",
+                params![org.as_str(), id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(internal)?;
+        body.map(|body| Customer::parse(body.as_bytes()).map_err(internal))
+            .transpose()
+    }
+
+    /// Carries out `outcome`'s write plan: INSERT for a new id, an UPDATE conditional on the
+    /// revision the upsert read, nothing for Unchanged.
+    async fn write(
+        &self,
+        org: &OrganizationId,
+        outcome: &UpsertOutcome,
+    ) -> Result<Result<(), LostRace>, Problem> {
+        let customer = outcome.customer();
+        let revision = i64::try_from(customer.revision()).map_err(internal)?;
+        let connection = self.0.lock().await;
+        let (org, id, body) = (org.as_str(), customer.id().as_str(), customer.to_json());
+        let written = match outcome.write_plan() {
+            WritePlan::InsertIfAbsent => connection.execute(
+                "INSERT INTO customers (organization_id, id, revision, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+                params![org, id, revision, body],
+            ),
+            WritePlan::UpdateIfRevision { read_revision } => connection.execute(
+                "UPDATE customers SET revision = ?3, body = ?4
+                 WHERE organization_id = ?1 AND id = ?2 AND revision = ?5",
+                params![
+                    org,
+                    id,
+                    revision,
+                    body,
+                    i64::try_from(read_revision).map_err(internal)?
+                ],
+            ),
+            _ => return Ok(Ok(())),
+        }
+        .map_err(internal)?;
+        Ok(if written == 1 { Ok(()) } else { Err(LostRace) })
+    }
+}
+
+/// A failure of the server's own: logged, and answered as a 500 that says nothing of it.
+fn internal(error: impl std::fmt::Display) -> Problem {
+    eprintln!("server error: {error}");
+    Problem::internal()
+}
+
+struct App {
+    store: Store,
+    config: Config,
+    /// A pause between a writer's read and its write, from `REBILLY_SERVER_RACE_DELAY_MS`: the
+    /// end-to-end tests set it so that concurrent writers really race. Unset, none.
+    race_delay: Option<std::time::Duration>,
+}
+
+/// The organization a path names, or the server's own for `/customers/{id}`. An id that is
+/// not valid names no organization: nothing is stored there.
+fn organization(app: &App, params: &HashMap<String, String>) -> Result<OrganizationId, Problem> {
+    match params.get("organizationId") {
+        Some(text) => OrganizationId::parse(text).map_err(|_| Problem::not_found()),
+        None => Ok(app.config.org.clone()),
+    }
+}
+
+async fn get_customer(
+    State(app): State<Arc<App>>,
+    Path(params): Path<HashMap<String, String>>,
+) -> Result<Customer, Problem> {
+    let org = organization(&app, &params)?;
+    let id = params.get("id").ok_or_else(Problem::internal)?;
+    app.store
+        .get(&org, id)
+        .await?
+        .ok_or_else(Problem::not_found)
+}
+
+/// The vault: the token resolved before the upsert, as an async vault would be awaited.
+async fn resolve_token(
+    app: &App,
+    request: &UpsertRequest,
+) -> Option<Result<PaymentInstrument, TokenRejection>> {
+    let token = request.payment_token()?;
+    Some(
+        app.config
+            .tokens
+            .get(token.expose_secret())
+            .cloned()
+            .ok_or_else(|| TokenRejection::new("the token is unknown or has expired")),
+    )
+}
+
+async fn put_customer(
+    State(app): State<Arc<App>>,
+    Path(params): Path<HashMap<String, String>>,
+    if_match: Option<IfMatch>,
+    UpsertBody(request): UpsertBody,
+) -> Result<UpsertOutcome, Problem> {
+    let org = organization(&app, &params)?;
+    let resolved = resolve_token(&app, &request).await;
+    let id: CustomerId = request.id().clone();
+    for _ in 0..RETRIES {
+        let stored = app.store.get(&org, id.as_str()).await?;
+        let stored_revision = stored.as_ref().map(Customer::revision);
+        let mut context = UpsertContext::new(std::time::SystemTime::now(), org.clone());
+        if let Some(website) = &app.config.default_website {
+            context = context.with_default_website(website.clone());
+        }
+        if let Some(resolved) = resolved.clone() {
+            context = context.with_resolved_token(resolved);
+        }
+        if let Some(if_match) = &if_match {
+            if let Some(revision) = if_match.expected_revision(stored_revision)? {
+                context = context.with_expected_revision(revision);
+            }
+        }
+        let outcome = Customer::apply_upsert(stored, &id, request.clone(), &context)?;
+        if let Some(delay) = app.race_delay {
+            tokio::time::sleep(delay).await;
+        }
+        match app.store.write(&org, &outcome).await? {
+            Ok(()) => return Ok(outcome),
+            Err(LostRace) => tokio::task::yield_now().await,
+        }
+    }
+    Err(Conflict::lost_race(None, None).into())
+}
+
+/// With `--api-key`, every request must carry `REB-APIKEY: KEY`, or it gets a 401 and nothing
+/// is read or written.
+async fn require_api_key(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(key) = &app.config.api_key {
+        let sent = headers.get("REB-APIKEY").map(|value| value.as_bytes());
+        if sent != Some(key.as_bytes()) {
+            return Problem::unauthorized().into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn router(app: Arc<App>) -> Router {
+    let limit = app.config.max_body;
+    let customers = put(put_customer).get(get_customer);
+    Router::new()
+        .route("/customers/{id}", customers.clone())
+        .route("/organizations/{organizationId}/customers/{id}", customers)
+        .fallback(|| async { Problem::not_found() })
+        .layer(Extension(limit))
+        .layer(middleware::from_fn_with_state(app.clone(), require_api_key))
+        .with_state(app)
+}
+
+#[tokio::main]
+async fn main() {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let store = match Store::open(&config.db) {
+        Ok(store) => store,
+        Err(error) => {
+            eprintln!("cannot open {}: {error}", config.db);
+            std::process::exit(1);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(&config.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("cannot listen on {}: {error}", config.listen);
+            std::process::exit(1);
+        }
+    };
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    println!("listening on http://{address}");
+    std::io::stdout().flush().ok();
+    let race_delay = std::env::var("REBILLY_SERVER_RACE_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis);
+    let app = Arc::new(App {
+        store,
+        config,
+        race_delay,
+    });
+    if let Err(error) = axum::serve(listener, router(app)).await {
+        eprintln!("server stopped: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,250 @@
+//! The upsert's path id and body as an extractor, `If-Match` as
+//! an optional extractor, and responses for the outcome, a customer and every problem, all in
+//! the crate's problem format. Nothing here starts a runtime or a server.
+//!
+//! ```
+//! use axum::{extract::Path, routing::put, Router};
+//! use rebilly_customer::{Customer, IfMatch, OrganizationId, Problem, Timestamp, UpsertContext,
+//!     UpsertOutcome, axum::UpsertBody};
+//!
+//! async fn upsert(
+//!     if_match: Option<IfMatch>,
+//!     UpsertBody(request): UpsertBody,
+//! ) -> Result<UpsertOutcome, Problem> {
+//!     let stored: Option<Customer> = None; // the store's row for request.id()
+//!     let stored_revision = stored.as_ref().map(Customer::revision);
+//!     let mut context = UpsertContext::new(
+//!         std::time::SystemTime::now(),
+//!         OrganizationId::parse("org_1").unwrap(),
+//!     );
+//!     if let Some(if_match) = if_match {
+//!         if let Some(revision) = if_match.expected_revision(stored_revision)? {
+//!             context = context.with_expected_revision(revision);
+//!         }
+//!     }
+//!     let id = request.id().clone();
+//!     let outcome = Customer::apply_upsert(stored, &id, request, &context)?;
+//!     // … write through outcome.write_plan() …
+//!     Ok(outcome)
+//! }
+//!
+//! let app: Router = Router::new().route("/customers/{id}", put(upsert));
+//! ```
+
+use std::convert::Infallible;
+
+use ::axum::body::Body;
+use ::axum::extract::{
+    FromRequest, FromRequestParts, OptionalFromRequestParts, RawPathParams, Request,
+};
+use ::axum::http::request::Parts;
+use ::axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ::axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+
+use crate::customer::{Customer, UpsertError, UpsertOutcome};
+use crate::precondition::IfMatch;
+use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
+use crate::request::{ParseOptions, RequestError, UpsertRequest};
+
+/// The most a request body may hold, for [`UpsertBody`]: 1 MiB unless a layer sets another,
+/// with `axum::Extension(BodyLimit::new(bytes))`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BodyLimit(u64);
+
+impl BodyLimit {
+    /// The default: 1 MiB.
+    pub const DEFAULT: BodyLimit = BodyLimit(1 << 20);
+
+    /// A limit of `bytes`.
+    #[must_use]
+    pub const fn new(bytes: u64) -> Self {
+        BodyLimit(bytes)
+    }
+
+    /// The limit in bytes.
+    #[must_use]
+    pub const fn bytes(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for BodyLimit {
+    fn default() -> Self {
+        BodyLimit::DEFAULT
+    }
+}
+
+/// How much of a body past the limit is still read (and thrown away) before the 413 is
+/// answered: a client that is still sending when the server answers and closes sees a reset
+/// connection instead of the 413 (Node and axios do). Past this, the server stops reading.
+const DRAIN_MAX: u64 = 64 << 20;
+
+/// The upsert's request, from the path parameter `id` and a JSON body, read with every rule of
+/// [`UpsertRequest::parse_with`].
+///
+/// Every refusal is a [`Problem`], never axum's plain text:
+/// - a `Content-Type` other than `application/json` (parameters allowed): 415;
+/// - a body longer than the [`BodyLimit`]: 413, after reading the rest of it;
+/// - bytes that are not one JSON object: 400; a body that breaks a rule: 422.
+///
+/// The parse options come from a `ParseOptions` request extension when a layer sets one
+/// (`axum::Extension(ParseOptions::ignoring_unknown())`), else the defaults.
+#[derive(Clone, Debug)]
+pub struct UpsertBody(pub UpsertRequest);
+
+impl<S: Send + Sync> FromRequest<S> for UpsertBody {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = request.into_parts();
+        let params = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| Problem::internal())?;
+        // A route without `{id}` is the server's mistake, not the client's.
+        let Some((_, id)) = params.iter().find(|(name, _)| *name == "id") else {
+            return Err(Problem::internal());
+        };
+        if !is_json(&parts.headers) {
+            return Err(Problem::unsupported_media_type());
+        }
+        let limit = parts
+            .extensions
+            .get::<BodyLimit>()
+            .copied()
+            .unwrap_or_default();
+        let options = parts
+            .extensions
+            .get::<ParseOptions>()
+            .copied()
+            .unwrap_or_default();
+        let bytes = read_body(body, limit).await?;
+        UpsertRequest::parse_with(id, &bytes, options)
+            .map(UpsertBody)
+            .map_err(Problem::from)
+    }
+}
+
+/// Whether the body is declared `application/json` (any case, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The body, up to `limit` bytes; past it, the rest is read and dropped (up to [`DRAIN_MAX`])
+/// and the answer is a 413.
+async fn read_body(mut body: Body, limit: BodyLimit) -> Result<Vec<u8>, Problem> {
+    let unreadable = || Problem::Other {
+        type_uri: "about:blank".to_owned(),
+        title: "Malformed request".to_owned(),
+        status: 400,
+        detail: Some("the body could not be read to its end".to_owned()),
+        invalid_fields: Vec::new(),
+    };
+    let mut bytes = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| unreadable())?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len() as u64);
+        if seen <= limit.bytes() {
+            bytes.extend_from_slice(&data);
+        } else if seen > limit.bytes().saturating_add(DRAIN_MAX) {
+            break;
+        }
+    }
+    if seen > limit.bytes() {
+        return Err(Problem::payload_too_large(limit.bytes()));
+    }
+    Ok(bytes)
+}
+
+/// `Option<IfMatch>` in a handler: the `If-Match` headers, read (several are one list), or
+/// `None` when there is none. A header that is not text matches nothing.
+impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Infallible> {
+        let mut values = parts.headers.get_all(header::IF_MATCH).iter().peekable();
+        if values.peek().is_none() {
+            return Ok(None);
+        }
+        let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
+        Ok(Some(IfMatch::parse(&list.join(","))))
+    }
+}
+
+/// The status, `Content-Type: application/problem+json` and the body.
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            [(header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE)],
+            self.to_json(),
+        )
+            .into_response()
+    }
+}
+
+/// A refused upsert: its 409 or 422 problem.
+impl IntoResponse for UpsertError {
+    fn into_response(self) -> Response {
+        Problem::from(self).into_response()
+    }
+}
+
+/// A request refused by the parser: its 400 or 422 problem.
+impl IntoResponse for RequestError {
+    fn into_response(self) -> Response {
+        Problem::from(self).into_response()
+    }
+}
+
+/// 201 with `Location` and `ETag`, or 200 with `ETag`; the body is the customer.
+impl IntoResponse for UpsertOutcome {
+    fn into_response(self) -> Response {
+        let status = if self.status() == 201 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let location = self
+            .location()
+            .and_then(|url| HeaderValue::from_str(url).ok());
+        let mut response = customer_response(status, &self.into_customer());
+        if let Some(location) = location {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        response
+    }
+}
+
+/// 200 with `ETag`; the body is the customer (a GET).
+impl IntoResponse for Customer {
+    fn into_response(self) -> Response {
+        customer_response(StatusCode::OK, &self)
+    }
+}
+
+fn customer_response(status: StatusCode, customer: &Customer) -> Response {
+    let etag = HeaderValue::from_str(&customer.etag()).expect("digits in quotes");
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::ETAG, etag),
+        ],
+        customer.to_json(),
+    )
+        .into_response()
+}

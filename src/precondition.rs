@@ -1,0 +1,83 @@
+//! HTTP preconditions on a customer: its entity tag, and `If-Match` turned into the expected
+//! revision of the upsert. The revision is the tag: a strong tag `"3"` is revision 3.
+
+use crate::customer::{Conflict, Customer};
+
+impl Customer {
+    /// The `ETag` of the customer: its revision as a strong entity tag, `"3"`.
+    ///
+    /// ```
+    /// use rebilly_customer::Customer;
+    /// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
+    ///     "organizationId": "org_1", "createdTime": "2026-11-01T10:00:00Z",
+    ///     "updatedTime": "2026-11-01T10:00:00Z", "revision": 3}"#).unwrap();
+    /// assert_eq!(customer.etag(), r#""3""#);
+    /// ```
+    #[must_use]
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.revision())
+    }
+}
+
+/// An `If-Match` header, read: `*`, or the revisions its strong tags name. A weak tag
+/// (`W/"3"`) never matches, as RFC 9110 says of `If-Match`, nor does a tag that is not a
+/// revision.
+///
+/// ```
+/// use rebilly_customer::IfMatch;
+/// // "3" is revision 3: the upsert then expects it.
+/// assert_eq!(IfMatch::parse(r#""3""#).expected_revision(Some(3)), Ok(Some(3)));
+/// // `*` means "must exist", whatever its revision.
+/// assert_eq!(IfMatch::parse("*").expected_revision(Some(7)), Ok(None));
+/// assert!(IfMatch::parse("*").expected_revision(None).is_err());
+/// // A weak tag, a stale one and one on an id with nothing stored are 409s.
+/// assert!(IfMatch::parse(r#"W/"3""#).expected_revision(Some(3)).is_err());
+/// assert!(IfMatch::parse(r#""2""#).expected_revision(Some(3)).is_err());
+/// assert!(IfMatch::parse(r#""0""#).expected_revision(None).is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IfMatch {
+    any: bool,
+    revisions: Vec<u64>,
+}
+
+impl IfMatch {
+    /// Reads the header's value: a comma-separated list of entity tags, or `*`. Never fails:
+    /// what is not a strong tag of a revision matches nothing.
+    #[must_use]
+    pub fn parse(header: &str) -> IfMatch {
+        let mut if_match = IfMatch {
+            any: false,
+            revisions: Vec::new(),
+        };
+        for tag in header.split(',').map(str::trim) {
+            if tag == "*" {
+                if_match.any = true;
+            } else if let Some(revision) = tag
+                .strip_prefix('"')
+                .and_then(|rest| rest.strip_suffix('"'))
+                .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|digits| digits.parse().ok())
+            {
+                if_match.revisions.push(revision);
+            }
+        }
+        if_match
+    }
+
+    /// The expected revision to give the upsert
+    /// ([`UpsertContext::with_expected_revision`](crate::UpsertContext::with_expected_revision)),
+    /// given the revision stored now (`None` when nothing is stored): the stored revision when
+    /// a tag names it, none when the header is `*` and a customer is stored.
+    ///
+    /// # Errors
+    /// The 409 [`Conflict`] when the precondition fails: nothing is stored (`If-Match` on an id
+    /// that does not exist creates nothing), or no strong tag names the stored revision.
+    pub fn expected_revision(&self, stored: Option<u64>) -> Result<Option<u64>, Conflict> {
+        match stored {
+            Some(revision) if self.revisions.contains(&revision) => Ok(Some(revision)),
+            Some(_) if self.any => Ok(None),
+            _ => Err(Conflict::no_match(stored)),
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! End to end over real HTTP: the reference server (`examples/server.rs`, built by the test
+//! command with `--all-features`) on an ephemeral port, with a real SQLite file in a temporary
+//! directory, driven by a plain HTTP/1.1 client.
+#![cfg(feature = "axum")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+/// A running server, stopped (and its directory removed) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(name: &str, extra: &[&str]) -> Server {
+        let dir =
+            std::env::temp_dir().join(format!("rebilly-server-{name}-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut binary: PathBuf = std::env::current_exe().unwrap();
+        binary.pop();
+        if binary.ends_with("deps") {
+            binary.pop();
+        }
+        let binary = binary.join("examples").join("server");
+        let mut child = Command::new(binary)
+            .arg("--db")
+            .arg(dir.join("customers.db"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            // Writers pause between their read and their write, so that concurrent ones race.
+            .env("REBILLY_SERVER_RACE_DELAY_MS", "20")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the reference server starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let port = first
+            .trim()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("first line: {first:?}"))
+            .parse()
+            .unwrap();
+        Server { child, port, dir }
+    }
+
+    fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        call(self.port, method, path, headers, body)
+    }
+
+    /// A JSON request with the API key the tests' servers expect.
+    fn json(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &Value) -> Answer {
+        let mut headers = vec![
+            ("Content-Type", "application/json"),
+            ("REB-APIKEY", "key_1"),
+        ];
+        headers.extend_from_slice(extra);
+        self.call(method, path, &headers, body.to_string().as_bytes())
+    }
+
+    fn get(&self, path: &str) -> Answer {
+        self.call("GET", path, &[("REB-APIKEY", "key_1")], b"")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// A problem body, with its media type.
+    #[track_caller]
+    fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        problem
+    }
+}
+
+/// One HTTP/1.1 exchange on a fresh connection: the whole body is written before the answer
+/// is read, as a client that does not watch for an early answer does.
+fn call(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .write_all(body)
+        .expect("the server reads the whole body, even one it refuses");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("the answer is read");
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|line| line.split_once(": "))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+#[test]
+fn create_get_update_unchanged_and_put_back_what_get_returned() {
+    let server = Server::start("basic", &["--api-key", "key_1"]);
+    let created = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"websiteId": "web_1", "primaryAddress": {"firstName": "Zoë"}}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.header("etag"), Some("\"0\""));
+    assert_eq!(
+        created.header("location"),
+        Some("https://api.rebilly.com/customers/cus_1")
+    );
+    assert_eq!(created.header("content-type"), Some("application/json"));
+
+    let got = server.get("/customers/cus_1");
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("etag"), Some("\"0\""));
+    assert_eq!(got.body, created.body);
+
+    let updated = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"isEddRequired": true}),
+    );
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(updated.header("etag"), Some("\"1\""));
+    assert_eq!(updated.header("location"), None);
+    assert_eq!(updated.json()["revision"], 1);
+
+    let same = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"isEddRequired": true}),
+    );
+    assert_eq!((same.status, same.header("etag")), (200, Some("\"1\"")));
+
+    // What GET returned, sent back whole: nothing changes.
+    let current = server.get("/customers/cus_1");
+    let back = server.call(
+        "PUT",
+        "/customers/cus_1",
+        &[
+            ("Content-Type", "application/json"),
+            ("REB-APIKEY", "key_1"),
+        ],
+        current.body.as_bytes(),
+    );
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert_eq!(back.body, current.body);
+}
+
+#[test]
+fn every_refusal_is_a_problem_body() {
+    let server = Server::start("refusals", &["--api-key", "key_1", "--max-body", "1000"]);
+    let invalid = server
+        .json(
+            "PUT",
+            "/customers/cus_1",
+            &[],
+            &json!({"websiteId": 5, "primaryAddress": {"country": "ZZ", "emails": [{"label": "a"}]},
+                    "loyalty": 1}),
+        )
+        .problem(422);
+    let fields: Vec<&str> = invalid["invalidFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["field"].as_str().unwrap())
+        .collect();
+    // In document order (`json!` writes its members sorted by name).
+    assert_eq!(
+        fields,
+        [
+            "loyalty",
+            "primaryAddress.country",
+            "primaryAddress.emails.0.value",
+            "websiteId"
+        ]
+    );
+    let malformed = server
+        .call(
+            "PUT",
+            "/customers/cus_1",
+            &[
+                ("Content-Type", "application/json"),
+                ("REB-APIKEY", "key_1"),
+            ],
+            b"{\"websiteId\": ",
+        )
+        .problem(400);
+    assert!(malformed["detail"].as_str().unwrap().contains("line 1"));
+
+    // A body over the limit: the client writes all of it, then reads the 413.
+    let big = vec![b' '; 2 << 20];
+    server
+        .call(
+            "PUT",
+            "/customers/cus_1",
+            &[
+                ("Content-Type", "application/json"),
+                ("REB-APIKEY", "key_1"),
+            ],
+            &big,
+        )
+        .problem(413);
+    server
+        .call(
+            "PUT",
+            "/customers/cus_1",
+            &[("Content-Type", "text/plain"), ("REB-APIKEY", "key_1")],
+            b"{}",
+        )
+        .problem(415);
+    server.get("/customers/cus_404").problem(404);
+
+    // Without the key: a 401, and nothing is written.
+    server
+        .call(
+            "PUT",
+            "/customers/cus_1",
+            &[("Content-Type", "application/json")],
+            br#"{"websiteId": "web_1"}"#,
+        )
+        .problem(401);
+    server
+        .call("GET", "/customers/cus_1", &[], b"")
+        .problem(401);
+    server.get("/customers/cus_1").problem(404);
+}
+
+#[test]
+fn organizations_in_the_path_keep_their_customers_apart() {
+    let server = Server::start("orgs", &["--api-key", "key_1", "--org", "org_main"]);
+    let body = json!({"websiteId": "web_1"});
+    assert_eq!(
+        server.json("PUT", "/customers/cus_1", &[], &body).status,
+        201
+    );
+    let main = server.get("/organizations/org_main/customers/cus_1");
+    assert_eq!(main.json()["organizationId"], "org_main");
+    server
+        .get("/organizations/org_other/customers/cus_1")
+        .problem(404);
+    let other = server.json(
+        "PUT",
+        "/organizations/org_other/customers/cus_1",
+        &[],
+        &body,
+    );
+    assert_eq!(other.status, 201);
+    assert_eq!(other.json()["organizationId"], "org_other");
+    assert_eq!(server.get("/customers/cus_1").json()["revision"], 0);
+}
+
+#[test]
+fn if_match_stale_current_and_on_a_missing_id() {
+    let server = Server::start("if-match", &["--api-key", "key_1"]);
+    // On an id that does not exist: a 409, and nothing is created.
+    let body = json!({"websiteId": "web_1"});
+    server
+        .json("PUT", "/customers/cus_1", &[("If-Match", "\"0\"")], &body)
+        .problem(409);
+    server
+        .json("PUT", "/customers/cus_1", &[("If-Match", "*")], &body)
+        .problem(409);
+    server.get("/customers/cus_1").problem(404);
+
+    assert_eq!(
+        server.json("PUT", "/customers/cus_1", &[], &body).status,
+        201
+    );
+    let change = json!({"isEddRequired": true});
+    server
+        .json("PUT", "/customers/cus_1", &[("If-Match", "\"3\"")], &change)
+        .problem(409);
+    server
+        .json(
+            "PUT",
+            "/customers/cus_1",
+            &[("If-Match", "W/\"0\"")],
+            &change,
+        )
+        .problem(409);
+    let current = server.json("PUT", "/customers/cus_1", &[("If-Match", "\"0\"")], &change);
+    assert_eq!(
+        (current.status, current.header("etag")),
+        (200, Some("\"1\""))
+    );
+    let any = server.json("PUT", "/customers/cus_1", &[("If-Match", "*")], &json!({}));
+    assert_eq!(any.status, 200);
+}
+
+#[test]
+fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
+    let server = Server::start("race-if-match", &["--api-key", "key_1"]);
+    assert_eq!(
+        server
+            .json(
+                "PUT",
+                "/customers/cus_1",
+                &[],
+                &json!({"websiteId": "web_1"})
+            )
+            .status,
+        201
+    );
+    let port = server.port;
+    // All twenty start together, so that their reads and writes interleave.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let writers: Vec<_> = (0..20)
+        .map(|i| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let body = json!({"customFields": {format!("f{i}"): i}}).to_string();
+                call(
+                    port,
+                    "PUT",
+                    "/customers/cus_1",
+                    &[
+                        ("Content-Type", "application/json"),
+                        ("REB-APIKEY", "key_1"),
+                        ("If-Match", "\"0\""),
+                    ],
+                    body.as_bytes(),
+                )
+                .status
+            })
+        })
+        .collect();
+    let mut statuses: Vec<u16> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses[0], 200);
+    assert!(statuses[1..].iter().all(|s| *s == 409), "{statuses:?}");
+    let stored = server.get("/customers/cus_1").json();
+    assert_eq!(stored["revision"], 1);
+    assert_eq!(stored["customFields"].as_object().unwrap().len(), 1);
+}
+
+#[test]
+fn every_change_answered_200_by_twenty_concurrent_writers_is_stored() {
+    let server = Server::start("race", &["--api-key", "key_1"]);
+    assert_eq!(
+        server
+            .json(
+                "PUT",
+                "/customers/cus_1",
+                &[],
+                &json!({"websiteId": "web_1"})
+            )
+            .status,
+        201
+    );
+    let port = server.port;
+    // All twenty start together, so that their reads and writes interleave.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let writers: Vec<_> = (0..20)
+        .map(|i| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let body = json!({"customFields": {format!("f{i}"): i}}).to_string();
+                let answer = call(
+                    port,
+                    "PUT",
+                    "/customers/cus_1",
+                    &[
+                        ("Content-Type", "application/json"),
+                        ("REB-APIKEY", "key_1"),
+                    ],
+                    body.as_bytes(),
+                );
+                (i, answer.status)
+            })
+        })
+        .collect();
+    let results: Vec<(usize, u16)> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let stored = server.get("/customers/cus_1").json();
+    let fields = stored["customFields"].as_object().unwrap();
+    let answered_200: Vec<usize> = results
+        .iter()
+        .filter(|(_, status)| *status == 200)
+        .map(|(i, _)| *i)
+        .collect();
+    assert!(!answered_200.is_empty());
+    for i in &answered_200 {
+        assert_eq!(
+            fields.get(&format!("f{i}")),
+            Some(&json!(i)),
+            "change {i} was lost"
+        );
+    }
+    assert_eq!(stored["revision"], answered_200.len());
+}
+
+#[test]
+fn a_token_resolves_through_the_servers_vault() {
+    let server = Server::start(
+        "token",
+        &[
+            "--api-key",
+            "key_1",
+            "--token",
+            r#"tok_1={"method": "check", "reference": "c-1"}"#,
+            "--default-website",
+            "web_9",
+        ],
+    );
+    let created = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"paymentToken": "tok_1"}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let customer = created.json();
+    assert_eq!(
+        customer["defaultPaymentInstrument"],
+        json!({"method": "check", "reference": "c-1"})
+    );
+    assert_eq!(customer["websiteId"], "web_9");
+    assert!(!created.body.contains("tok_1"));
+    let refused = server
+        .json(
+            "PUT",
+            "/customers/cus_2",
+            &[],
+            &json!({"paymentToken": "tok_2"}),
+        )
+        .problem(422);
+    assert_eq!(refused["invalidFields"][0]["code"], "token_rejected");
+}
