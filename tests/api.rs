@@ -2,6 +2,10 @@
 //! (a server shares them across threads and holds them across an `.await`), and this list names
 //! every type the crate exports.
 
+// The list names the generator types, which exist with either generator feature; the test
+// command turns every feature on.
+#![cfg(any(feature = "proptest", feature = "arbitrary"))]
+
 use rebilly_customer::*;
 
 fn send_sync<T: Send + Sync + ?Sized>() {}
@@ -99,6 +103,14 @@ public_types!(
 #[test]
 fn a_token_resolver_is_send_and_sync() {
     send_sync::<dyn TokenResolver>();
+}
+
+/// The axum module's types, which `src/lib.rs` does not re-export one by one.
+#[cfg(feature = "axum")]
+#[test]
+fn the_axum_types_are_send_and_sync() {
+    send_sync::<rebilly_customer::axum::BodyLimit>();
+    send_sync::<rebilly_customer::axum::UpsertBody>();
 }
 
 /// Every type `src/lib.rs` re-exports (names starting with a capital in a `pub use`) is in the
