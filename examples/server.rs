@@ -230,9 +230,11 @@ async fn put_customer(
     let org = organization(&app, &params)?;
     let resolved = resolve_token(&app, &request).await;
     let id: CustomerId = request.id().clone();
+    let mut last_read = None;
     for _ in 0..RETRIES {
         let stored = app.store.get(&org, id.as_str()).await?;
         let stored_revision = stored.as_ref().map(Customer::revision);
+        last_read = stored_revision;
         let mut context = UpsertContext::new(std::time::SystemTime::now(), org.clone());
         if let Some(website) = &app.config.default_website {
             context = context.with_default_website(website.clone());
@@ -254,7 +256,7 @@ async fn put_customer(
             Err(LostRace) => tokio::task::yield_now().await,
         }
     }
-    Err(Conflict::lost_race(None, None).into())
+    Err(Conflict::lost_race(last_read, None).into())
 }
 
 /// With `--api-key`, every request must carry `REB-APIKEY: KEY`, or it gets a 401 and nothing
