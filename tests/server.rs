@@ -350,22 +350,18 @@ fn if_match_stale_current_and_on_a_missing_id() {
     assert_eq!(any.status, 200);
 }
 
-#[test]
-fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
-    let server = Server::start("race-if-match", &["--api-key", "key_1"]);
-    assert_eq!(
-        server
-            .json(
-                "PUT",
-                "/customers/cus_1",
-                &[],
-                &json!({"websiteId": "web_1"})
-            )
-            .status,
-        201
+/// Creates `cus_1`, then has twenty writers, started together so that their reads and writes
+/// interleave, each set its own custom field `f{i}` (with `If-Match` when given). Returns each
+/// writer's index and status.
+fn twenty_writers(server: &Server, if_match: Option<&'static str>) -> Vec<(usize, u16)> {
+    let created = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"websiteId": "web_1"}),
     );
+    assert_eq!(created.status, 201);
     let port = server.port;
-    // All twenty start together, so that their reads and writes interleave.
     let start = std::sync::Arc::new(std::sync::Barrier::new(20));
     let writers: Vec<_> = (0..20)
         .map(|i| {
@@ -373,22 +369,28 @@ fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
             std::thread::spawn(move || {
                 start.wait();
                 let body = json!({"customFields": {format!("f{i}"): i}}).to_string();
-                call(
-                    port,
-                    "PUT",
-                    "/customers/cus_1",
-                    &[
-                        ("Content-Type", "application/json"),
-                        ("REB-APIKEY", "key_1"),
-                        ("If-Match", "\"0\""),
-                    ],
-                    body.as_bytes(),
+                let mut headers = vec![
+                    ("Content-Type", "application/json"),
+                    ("REB-APIKEY", "key_1"),
+                ];
+                headers.extend(if_match.map(|tag| ("If-Match", tag)));
+                (
+                    i,
+                    call(port, "PUT", "/customers/cus_1", &headers, body.as_bytes()).status,
                 )
-                .status
             })
         })
         .collect();
-    let mut statuses: Vec<u16> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    writers.into_iter().map(|w| w.join().unwrap()).collect()
+}
+
+#[test]
+fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
+    let server = Server::start("race-if-match", &["--api-key", "key_1"]);
+    let mut statuses: Vec<u16> = twenty_writers(&server, Some("\"0\""))
+        .into_iter()
+        .map(|(_, status)| status)
+        .collect();
     statuses.sort_unstable();
     assert_eq!(statuses[0], 200);
     assert!(statuses[1..].iter().all(|s| *s == 409), "{statuses:?}");
@@ -400,41 +402,7 @@ fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
 #[test]
 fn every_change_answered_200_by_twenty_concurrent_writers_is_stored() {
     let server = Server::start("race", &["--api-key", "key_1"]);
-    assert_eq!(
-        server
-            .json(
-                "PUT",
-                "/customers/cus_1",
-                &[],
-                &json!({"websiteId": "web_1"})
-            )
-            .status,
-        201
-    );
-    let port = server.port;
-    // All twenty start together, so that their reads and writes interleave.
-    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
-    let writers: Vec<_> = (0..20)
-        .map(|i| {
-            let start = start.clone();
-            std::thread::spawn(move || {
-                start.wait();
-                let body = json!({"customFields": {format!("f{i}"): i}}).to_string();
-                let answer = call(
-                    port,
-                    "PUT",
-                    "/customers/cus_1",
-                    &[
-                        ("Content-Type", "application/json"),
-                        ("REB-APIKEY", "key_1"),
-                    ],
-                    body.as_bytes(),
-                );
-                (i, answer.status)
-            })
-        })
-        .collect();
-    let results: Vec<(usize, u16)> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let results = twenty_writers(&server, None);
     let stored = server.get("/customers/cus_1").json();
     let fields = stored["customFields"].as_object().unwrap();
     let answered_200: Vec<usize> = results
