@@ -34,9 +34,17 @@ fn variant_name(method: &str) -> String {
         .collect()
 }
 
+/// The enum holds every method of the newest list (2026-08: the seed's 175 in their order, 24
+/// added in place); each method also knows the first revision that has it.
 fn payment_methods(src: &mut String) {
-    let text = fs::read_to_string("data/payment-methods.txt").unwrap();
+    let seed_text = fs::read_to_string("data/payment-methods.txt").unwrap();
+    let seed: BTreeSet<&str> = seed_text.lines().filter(|l| !l.is_empty()).collect();
+    let text = fs::read_to_string("data/payment-methods-2026-08.txt").unwrap();
     let methods: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    assert!(
+        seed.iter().all(|method| methods.contains(method)),
+        "the 2026-08 list keeps every method of the seed's"
+    );
     let mut seen = BTreeSet::new();
     let mut variants = Vec::new();
     for method in &methods {
@@ -52,7 +60,7 @@ fn payment_methods(src: &mut String) {
         variants.push(name);
     }
 
-    src.push_str("/// A payment method of the contract: one variant per name in `data/payment-methods.txt`.\n");
+    src.push_str("/// A payment method of the contract: one variant per name in `data/payment-methods-2026-08.txt`\n/// (the seed's 175 of `data/payment-methods.txt` and the 24 that 2026-08 added).\n");
     src.push_str("///\n/// Parsing and rendering use the exact spelling of the contract (`\"Apple Pay\"`, `\"ePay.bg\"`).\n");
     src.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]\n");
     src.push_str(
@@ -74,6 +82,36 @@ fn payment_methods(src: &mut String) {
         writeln!(src, "        PaymentMethod::{variant},").unwrap();
     }
     src.push_str("    ];\n\n");
+    src.push_str("    /// The methods of the seed's list (2023-01), in its order.\n");
+    writeln!(
+        src,
+        "    pub(crate) const SEED_2023_01: [PaymentMethod; {}] = [",
+        seed.len()
+    )
+    .unwrap();
+    for (method, variant) in methods.iter().zip(&variants) {
+        if seed.contains(method) {
+            writeln!(src, "        PaymentMethod::{variant},").unwrap();
+        }
+    }
+    src.push_str("    ];\n\n");
+    src.push_str("    /// The first revision of the contract that has the method.\n");
+    src.push_str(
+        "    #[must_use]\n    pub const fn since(self) -> crate::Contract {\n        match self {\n",
+    );
+    for (method, variant) in methods.iter().zip(&variants) {
+        let since = if seed.contains(method) {
+            "Seed2023_01"
+        } else {
+            "Rebilly2026_08"
+        };
+        writeln!(
+            src,
+            "            PaymentMethod::{variant} => crate::Contract::{since},"
+        )
+        .unwrap();
+    }
+    src.push_str("        }\n    }\n\n");
     src.push_str("    /// The method's name exactly as the contract spells it.\n");
     src.push_str(
         "    #[must_use]\n    pub const fn as_str(self) -> &'static str {\n        match self {\n",

@@ -14,13 +14,15 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
+use crate::contract::Contract;
 use crate::error::{FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 use crate::object::{Member, OtherMembers};
 
 /// A string value type with one parsing door; implemented by every text type.
 pub(crate) trait ParseText: Sized {
-    /// Parses (NFC first) and checks every rule.
-    fn parse_text(text: &str) -> Result<Self, ValidationError>;
+    /// Parses (NFC first) and checks every rule of `contract` (most types have one rule for
+    /// every revision).
+    fn parse_text(text: &str, contract: Contract) -> Result<Self, ValidationError>;
 }
 
 /// The deserializer error for a member name that appears twice in one object.
@@ -36,6 +38,8 @@ pub(crate) struct Collector {
     /// (reading a customer: what a newer API or a newer instance wrote). See
     /// [`Collector::keeping_others`].
     pub(crate) keep_others: bool,
+    /// The revision whose rules the walk applies.
+    pub(crate) contract: Contract,
 }
 
 impl Collector {
@@ -46,7 +50,14 @@ impl Collector {
             violations: Vec::new(),
             ignore_unknown,
             keep_others: false,
+            contract: Contract::Seed2023_01,
         }
+    }
+
+    /// The same collector, applying the rules of `contract`.
+    pub(crate) fn under(mut self, contract: Contract) -> Self {
+        self.contract = contract;
+        self
     }
 
     /// Runs `read` with unknown members kept instead of judged, then restores the mode.
@@ -643,13 +654,40 @@ impl<'de, T: ParseText> Shape<'de> for Text<T> {
     type Out = T;
     const EXPECTED: &'static str = "a string";
     fn on_str(self, c: &mut Collector, text: &str) -> Got<T> {
-        match T::parse_text(text) {
+        match T::parse_text(text, c.contract) {
             Ok(value) => Got::Value(value),
             Err(error) => {
                 c.absorb(error);
                 Got::Invalid
             }
         }
+    }
+}
+
+/// An array of strings, each read into a text value type and reported at its index.
+pub(crate) struct TextList<T>(PhantomData<fn() -> T>);
+
+impl<T> TextList<T> {
+    pub(crate) const fn new() -> Self {
+        TextList(PhantomData)
+    }
+}
+
+impl<'de, T: ParseText> Shape<'de> for TextList<T> {
+    type Out = Vec<T>;
+    const EXPECTED: &'static str = "an array";
+    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<Vec<T>>, A::Error> {
+        let mut items = Vec::new();
+        let mut all_valid = true;
+        each_item(c, seq, Text::<T>::new(), |_, got| match got {
+            Got::Value(item) => items.push(item),
+            _ => all_valid = false,
+        })?;
+        Ok(if all_valid {
+            Got::Value(items)
+        } else {
+            Got::Invalid
+        })
     }
 }
 
@@ -776,6 +814,15 @@ pub(crate) fn parse_document<'de, S: Shape<'de>>(
     parse_document_with(bytes, shape, false)
 }
 
+/// [`parse_document`] under the rules of `contract`.
+pub(crate) fn parse_document_under<'de, S: Shape<'de>>(
+    bytes: &'de [u8],
+    shape: S,
+    contract: Contract,
+) -> Result<S::Out, crate::request::RequestError> {
+    read_document(Collector::new(false).under(contract), bytes, shape)
+}
+
 /// [`parse_document`], ignoring unknown members when `ignore_unknown` (documents another
 /// version may have written: problem bodies).
 pub(crate) fn parse_document_with<'de, S: Shape<'de>>(
@@ -783,8 +830,15 @@ pub(crate) fn parse_document_with<'de, S: Shape<'de>>(
     shape: S,
     ignore_unknown: bool,
 ) -> Result<S::Out, crate::request::RequestError> {
+    read_document(Collector::new(ignore_unknown), bytes, shape)
+}
+
+fn read_document<'de, S: Shape<'de>>(
+    mut c: Collector,
+    bytes: &'de [u8],
+    shape: S,
+) -> Result<S::Out, crate::request::RequestError> {
     use crate::request::{MalformedBody, RequestError};
-    let mut c = Collector::new(ignore_unknown);
     // The UTF-8 is checked once for the whole document, so strings need no second check;
     // bytes that are not UTF-8 go through the byte reader, which says where.
     let got = match simdutf8::basic::from_utf8(bytes) {

@@ -42,6 +42,9 @@ pub enum ErrorCode {
     TokenRejected,
     /// `custom_field`: a custom field breaks its definition, or has no definition.
     CustomField,
+    /// `unknown_instrument` (2026-08): a `defaultPaymentInstrumentId` the context's instrument
+    /// lookup does not know.
+    UnknownInstrument,
     /// `unknown_currency`: not an ISO 4217 code of the table. Only read-only members hold
     /// currencies, so this code appears when reading a stored customer, never in a request's 422.
     UnknownCurrency,
@@ -55,7 +58,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code this version knows.
-    const KNOWN: [ErrorCode; 17] = [
+    const KNOWN: [ErrorCode; 18] = [
         ErrorCode::Required,
         ErrorCode::NotNull,
         ErrorCode::Type,
@@ -71,6 +74,7 @@ impl ErrorCode {
         ErrorCode::IdMismatch,
         ErrorCode::TokenRejected,
         ErrorCode::CustomField,
+        ErrorCode::UnknownInstrument,
         ErrorCode::UnknownCurrency,
         ErrorCode::Tag,
     ];
@@ -110,6 +114,7 @@ impl ErrorCode {
             ErrorCode::IdMismatch => "id_mismatch",
             ErrorCode::TokenRejected => "token_rejected",
             ErrorCode::CustomField => "custom_field",
+            ErrorCode::UnknownInstrument => "unknown_instrument",
             ErrorCode::UnknownCurrency => "unknown_currency",
             ErrorCode::Tag => "tag",
             ErrorCode::Unknown(code) => code,
@@ -166,6 +171,18 @@ pub enum ViolationKind {
         /// The allowed class, in words.
         allowed: &'static str,
     },
+    /// Not one of the values an enumerated member allows (code `pattern`).
+    NotOneOf {
+        /// The allowed values, in words.
+        allowed: &'static str,
+    },
+    /// Not an absolute URI as RFC 3986 defines it (code `pattern`).
+    InvalidUri {
+        /// Which part of the rule failed.
+        reason: &'static str,
+    },
+    /// The instrument lookup does not know the id (2026-08's `defaultPaymentInstrumentId`).
+    UnknownInstrument,
     /// Not an email address as the contract defines it.
     InvalidEmail {
         /// Which part of the rule failed.
@@ -231,7 +248,10 @@ impl ViolationKind {
             ViolationKind::Type { .. } => ErrorCode::Type,
             ViolationKind::TooLong { .. } => ErrorCode::TooLong,
             ViolationKind::Empty => ErrorCode::Empty,
-            ViolationKind::Pattern { .. } => ErrorCode::Pattern,
+            ViolationKind::Pattern { .. }
+            | ViolationKind::NotOneOf { .. }
+            | ViolationKind::InvalidUri { .. } => ErrorCode::Pattern,
+            ViolationKind::UnknownInstrument => ErrorCode::UnknownInstrument,
             ViolationKind::InvalidEmail { .. } => ErrorCode::InvalidEmail,
             ViolationKind::InvalidDate { .. } => ErrorCode::InvalidDate,
             ViolationKind::UnknownCountry => ErrorCode::UnknownCountry,
@@ -265,6 +285,13 @@ impl fmt::Display for ViolationKind {
             }
             ViolationKind::Empty => f.write_str("must not be empty"),
             ViolationKind::Pattern { allowed } => write!(f, "must contain only {allowed}"),
+            ViolationKind::NotOneOf { allowed } => write!(f, "must be {allowed}"),
+            ViolationKind::InvalidUri { reason } => {
+                write!(f, "must be an absolute URI (RFC 3986): {reason}")
+            }
+            ViolationKind::UnknownInstrument => {
+                f.write_str("must be the id of a payment instrument the server knows")
+            }
             ViolationKind::InvalidEmail { reason } => {
                 write!(f, "must be an email address: {reason}")
             }

@@ -56,3 +56,23 @@ rule_text!(
     TagId,
     OPAQUE_ID_RULE
 );
+
+rule_text!(
+    /// The id of a person (2026-08's `personId`): any text of 1 to 50 code points.
+    PersonId,
+    OPAQUE_ID_RULE
+);
+
+/// Any text: the schema gives `locale` no rule.
+const LOCALE_RULE: TextRule = TextRule {
+    max: None,
+    non_empty: false,
+    class: None,
+};
+
+rule_text!(
+    /// A customer's locale (2026-08's `locale`), such as `en-CA`: any text, stored in NFC. The
+    /// schema describes RFC 5646 but checks nothing, and neither does the crate.
+    Locale,
+    LOCALE_RULE
+);

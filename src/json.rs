@@ -251,3 +251,15 @@ mod tests {
         assert_eq!(out.into_string(), serde_json::to_string(&value).unwrap());
     }
 }
+
+/// Writes a JSON array of values.
+pub(crate) fn write_items<T: WriteJson>(items: &[T], out: &mut JsonOut) {
+    out.raw(b"[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.raw(b",");
+        }
+        item.write_json(out);
+    }
+    out.raw(b"]");
+}

@@ -14,6 +14,7 @@ mod object;
 pub mod axum;
 mod codes;
 mod contact;
+mod contract;
 mod custom_fields;
 mod customer;
 mod de;
@@ -22,32 +23,39 @@ mod error;
 mod generate;
 mod ids;
 mod json;
+mod lead_source;
 mod patch;
 mod payment;
 mod precondition;
 mod problem;
 mod request;
 mod tags;
+mod tax_numbers;
 mod text;
 mod time;
 
 pub use codes::{CountryCode, CurrencyCode};
 pub use contact::{
     AddressLine, City, Contact, ContactBuilder, ContactEmail, ContactName, ContactPatch,
-    ContactPhone, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem, Organization,
+    ContactPhone, DateOfBirth, EMAIL_MAX, EmailAddress, NotificationEmail, JobTitle, Label, ListItem, Organization,
     PhoneNumber, PostalCode, PrimaryList, Region,
 };
+pub use contract::Contract;
 pub use custom_fields::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
     CustomFieldName, CustomFieldRule, CustomFieldType, CustomFields, CustomFieldsPatch,
     STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 pub use customer::{
-    Conflict, Customer, DEFAULT_BASE_URL, Link, LinkRel, Money, RefuseAllTokens, TokenRejection,
+    Conflict, Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
+    TokenRejection,
     TokenResolver, UpsertContext, UpsertError, UpsertOutcome, WritePlan,
 };
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
-pub use ids::{CustomerId, ID_MAX, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
+pub use ids::{
+    CustomerId, ID_MAX, Locale, OrganizationId, PaymentInstrumentId, PersonId, TagId, WebsiteId,
+};
+pub use lead_source::{LEAD_SOURCE_TEXT_MAX, LeadSource, REFERRER_MAX};
 pub use object::OtherMembers;
 pub use patch::Patch;
 pub use payment::{
@@ -60,6 +68,7 @@ pub use request::{
     MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,
 };
 pub use tags::{CustomerTags, Tag, TagName, TagType};
+pub use tax_numbers::{TaxNumber, TaxNumberType};
 pub use time::Timestamp;
 
 /// Proptest strategies (feature `proptest`): `any::<T>()` works for every public value type, the

@@ -3,7 +3,7 @@
 //! `TryFrom` and `Deserialize` through it, so a rule has exactly one door.
 
 macro_rules! string_value {
-    ($name:ident) => {
+    ($name:ident $(, $by_contract:ident)?) => {
         impl $name {
             /// Parses and normalizes `text` (NFC first), checking every rule of the contract.
             ///
@@ -93,7 +93,7 @@ macro_rules! string_value {
             }
         }
 
-        parse_door!($name);
+        parse_door!($name $(, $by_contract)?);
     };
 }
 
@@ -118,10 +118,74 @@ macro_rules! rule_text {
     };
 }
 
+/// A string type whose rule is a row per contract revision (`ByContract<TextRule>`): built for
+/// one revision, stored in NFC. `parse` and the serde doors use the default revision;
+/// `parse_for` takes one, and the collecting reader passes the revision it reads under.
+macro_rules! contract_text {
+    ($(#[$meta:meta])* $name:ident, $rules:expr) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The rule of the default revision; generators build text from it.
+            #[allow(dead_code)]
+            pub(crate) const RULE: &'static $crate::text::TextRule =
+                $rules.get($crate::Contract::Seed2023_01);
+
+            /// The rule under `contract`.
+            #[allow(dead_code)]
+            pub(crate) const fn rule(contract: $crate::Contract) -> &'static $crate::text::TextRule {
+                $rules.get(contract)
+            }
+
+            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
+                Self::rule($crate::Contract::Seed2023_01).normalize(text).map($name)
+            }
+
+            /// Parses and normalizes `text` (NFC first) with the rule of `contract`.
+            ///
+            /// # Errors
+            /// Every broken rule, each as a [`Violation`](crate::Violation) at the root path.
+            pub fn parse_for(text: &str, contract: $crate::Contract) -> Result<Self, $crate::ValidationError> {
+                Self::rule(contract)
+                    .normalize(::std::borrow::Cow::Borrowed(text))
+                    .map($name)
+            }
+        }
+
+        string_value!($name, by_contract);
+    };
+}
+
 /// `FromStr`, `TryFrom<&str>`, `Deserialize` and the collecting reader's door for a type whose
 /// one constructor is `fn parse(&str) -> Result<Self, ValidationError>`.
 macro_rules! parse_door {
+    ($name:ident, by_contract) => {
+        parse_door!(@serde $name);
+
+        impl $crate::de::ParseText for $name {
+            fn parse_text(
+                text: &str,
+                contract: $crate::Contract,
+            ) -> Result<Self, $crate::ValidationError> {
+                Self::parse_for(text, contract)
+            }
+        }
+    };
     ($name:ident) => {
+        parse_door!(@serde $name);
+
+        impl $crate::de::ParseText for $name {
+            fn parse_text(
+                text: &str,
+                _: $crate::Contract,
+            ) -> Result<Self, $crate::ValidationError> {
+                Self::parse(text)
+            }
+        }
+    };
+    (@serde $name:ident) => {
         impl ::std::str::FromStr for $name {
             type Err = $crate::ValidationError;
             fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -142,12 +206,6 @@ macro_rules! parse_door {
             ) -> Result<Self, D::Error> {
                 let text = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
                 Self::parse(&text).map_err(::serde::de::Error::custom)
-            }
-        }
-
-        impl $crate::de::ParseText for $name {
-            fn parse_text(text: &str) -> Result<Self, $crate::ValidationError> {
-                Self::parse(text)
             }
         }
     };

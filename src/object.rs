@@ -402,6 +402,12 @@ pub(crate) trait Described {
     fn other_members(&self) -> &OtherMembers {
         &NO_OTHER_MEMBERS
     }
+
+    /// Names of other members kept but not written by this rendering (a write-only member of
+    /// another revision).
+    fn hidden_others(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Writes an object's other members among its described ones: each right after the described
@@ -409,6 +415,7 @@ pub(crate) trait Described {
 struct WithOthers<'a, F> {
     inner: F,
     others: &'a [OtherMember],
+    hidden: &'static [&'static str],
 }
 
 impl<F> WithOthers<'_, F> {
@@ -421,7 +428,9 @@ impl<F> WithOthers<'_, F> {
             if first.after > anchor {
                 break;
             }
-            self.inner.other(&first.key, &first.value);
+            if !self.hidden.contains(&&*first.key) {
+                self.inner.other(&first.key, &first.value);
+            }
             self.others = rest;
         }
     }
@@ -461,6 +470,7 @@ where
     let mut with = WithOthers {
         inner: fields,
         others,
+        hidden: value.hidden_others(),
     };
     value.fields(&mut with);
     with.flush::<D::Member>(u8::MAX);

@@ -36,6 +36,15 @@ impl<T> Patch<T> {
         }
     }
 
+    /// The same patch with its value, if any, mapped by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Absent => Patch::Absent,
+            Patch::Null => Patch::Null,
+            Patch::Value(v) => Patch::Value(f(v)),
+        }
+    }
+
     /// Sets the patch to `value` and returns it, to be filled in place.
     pub(crate) fn insert_value(&mut self, value: T) -> &mut T {
         *self = Patch::Value(value);

@@ -6,33 +6,76 @@ use std::fmt;
 use serde::Serialize;
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::contact::{ContactInto, ContactPatch};
+use crate::contact::{ContactInto, ContactPatch, NotificationEmail};
+use crate::contract::{ByContract, Contract};
 use crate::custom_fields::{CustomFieldName, CustomFieldsPatch, CustomFieldsShape};
 use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{ValidationError, ViolationKind};
-use crate::ids::{CustomerId, WebsiteId};
+use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::WriteJson;
-use crate::object::{self, Described, Fields, Member, keys};
+use crate::lead_source::{LeadSource, LeadSourceShape};
+use crate::object::{self, Described, Fields, Member, OtherMembers, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
+use crate::tax_numbers::{TaxNumber, TaxNumberList, TaxNumbersShape};
 use crate::text::nfc;
 
 json_object! {
-    /// The members a request sets. The customer's read-only members are accepted too, and ignored
-    /// unchecked, so that a client may send back what it read (see [`CustomerMember`]).
+    /// The members a request of any revision sets, in an order that holds each revision's
+    /// order ([`REQUEST_MEMBERS`] says which a revision has). The customer's read-only members
+    /// are accepted too, and ignored unchecked, so that a client may send back what it read
+    /// (see [`CustomerMember`]).
     pub(crate) enum RequestMember {
         /// Compared with the path id, never stored.
         Id = keys::ID, nullable;
         WebsiteId = "websiteId";
         /// Write-only: exchanged by the resolver, never stored or rendered.
         PaymentToken = "paymentToken";
+        /// 2023-01 only: writable there, read-only in 2026-08.
         DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
+        /// 2026-08: write-only, looked up in the context's instrument lookup.
+        DefaultPaymentInstrumentId = "defaultPaymentInstrumentId", nullable;
+        PreferredPayoutInstrumentId = "preferredPayoutInstrumentId", nullable;
         CustomFields = "customFields";
         PrimaryAddress = "primaryAddress", nullable;
+        /// 2023-01 only.
         IsEddRequired = "isEddRequired";
+        Locale = "locale", nullable;
+        TaxNumbers = "taxNumbers", nullable;
+        /// Write-only: stored, never rendered in a response.
+        LeadSource = "leadSource";
+        PersonId = "personId", nullable;
+        NotificationEmails = "notificationEmails";
     }
 }
+
+/// The members each revision's request sets, in the order the request renders them.
+pub(crate) static REQUEST_MEMBERS: ByContract<&[RequestMember]> = ByContract::new(
+    &[
+        RequestMember::Id,
+        RequestMember::WebsiteId,
+        RequestMember::PaymentToken,
+        RequestMember::DefaultPaymentInstrument,
+        RequestMember::CustomFields,
+        RequestMember::PrimaryAddress,
+        RequestMember::IsEddRequired,
+    ],
+    &[
+        RequestMember::Id,
+        RequestMember::WebsiteId,
+        RequestMember::PaymentToken,
+        RequestMember::DefaultPaymentInstrumentId,
+        RequestMember::PreferredPayoutInstrumentId,
+        RequestMember::CustomFields,
+        RequestMember::PrimaryAddress,
+        RequestMember::Locale,
+        RequestMember::TaxNumbers,
+        RequestMember::LeadSource,
+        RequestMember::PersonId,
+        RequestMember::NotificationEmails,
+    ],
+);
 
 /// A member of a request body: one the request sets, or one of the resource's read-only members.
 #[derive(Clone, Copy)]
@@ -42,13 +85,16 @@ enum BodyMember {
 }
 
 impl BodyMember {
-    /// The request's members take the first bits, the resource's the bits after them.
-    fn classify(key: &str) -> Option<(BodyMember, u64)> {
+    /// The request's members take the first bits, the resource's the bits after them. A member
+    /// the revision's request does not set is read-only when the revision's resource has it.
+    fn classify(key: &str, contract: Contract) -> Option<(BodyMember, u64)> {
         if let Some(member) = RequestMember::from_key(key) {
-            return Some((BodyMember::Set(member), member.bit()));
+            if REQUEST_MEMBERS.get(contract).contains(&member) {
+                return Some((BodyMember::Set(member), member.bit()));
+            }
         }
         CustomerMember::from_key(key)
-            .filter(|member| member.flags().read_only)
+            .filter(|member| member.is_read_only_in(contract))
             .map(|member| {
                 (
                     BodyMember::ReadOnly,
@@ -67,6 +113,10 @@ pub enum UnknownMembers {
     Reject,
     /// They are dropped silently.
     Ignore,
+    /// They are kept verbatim, at every level, in their places, and rendered back by the
+    /// request's writers: a client or proxy that sends on what it read loses nothing. The
+    /// upsert never merges them.
+    Keep,
 }
 
 /// How to parse a request. The fields are private so that options can be added without
@@ -81,15 +131,39 @@ pub enum UnknownMembers {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ParseOptions {
     unknown_members: UnknownMembers,
+    contract: Contract,
 }
 
 impl ParseOptions {
-    /// The defaults: unknown members are refused.
+    /// The defaults: revision 2023-01, unknown members are refused.
     #[must_use]
     pub const fn new() -> Self {
         ParseOptions {
             unknown_members: UnknownMembers::Reject,
+            contract: Contract::Seed2023_01,
         }
+    }
+
+    /// The same options under revision `contract`.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contract, ParseOptions, UpsertRequest};
+    /// let options = ParseOptions::new().with_contract(Contract::Rebilly2026_08);
+    /// let request =
+    ///     UpsertRequest::parse_with("cus_1", r#"{"locale": "fr-CA"}"#.as_bytes(), options).unwrap();
+    /// assert_eq!(request.locale().as_value().unwrap().as_str(), "fr-CA");
+    /// assert!(UpsertRequest::parse("cus_1", br#"{"locale": "fr-CA"}"#).is_err());
+    /// ```
+    #[must_use]
+    pub const fn with_contract(mut self, contract: Contract) -> Self {
+        self.contract = contract;
+        self
+    }
+
+    /// The revision.
+    #[must_use]
+    pub const fn contract(&self) -> Contract {
+        self.contract
     }
 
     /// Options that drop unknown members instead of refusing them.
@@ -211,13 +285,23 @@ impl std::error::Error for RequestError {}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpsertRequest {
+    pub(crate) contract: Contract,
     pub(crate) id: CustomerId,
     pub(crate) website_id: Option<WebsiteId>,
     pub(crate) payment_token: Option<PaymentToken>,
     pub(crate) default_payment_instrument: Patch<PaymentInstrument>,
+    pub(crate) default_payment_instrument_id: Patch<PaymentInstrumentId>,
+    pub(crate) preferred_payout_instrument_id: Patch<PaymentInstrumentId>,
     pub(crate) custom_fields: Option<CustomFieldsPatch>,
     pub(crate) primary_address: Patch<ContactPatch>,
     pub(crate) is_edd_required: Option<bool>,
+    pub(crate) locale: Patch<Locale>,
+    pub(crate) tax_numbers: Patch<Vec<TaxNumber>>,
+    pub(crate) lead_source: Option<LeadSource>,
+    pub(crate) person_id: Patch<PersonId>,
+    pub(crate) notification_emails: Option<Vec<NotificationEmail>>,
+    /// Members no revision defines, kept with [`UnknownMembers::Keep`] for sending on.
+    pub(crate) others: OtherMembers,
 }
 
 impl UpsertRequest {
@@ -239,7 +323,9 @@ impl UpsertRequest {
         body: &[u8],
         options: ParseOptions,
     ) -> Result<Self, RequestError> {
-        let mut c = Collector::new(options.unknown_members == UnknownMembers::Ignore);
+        let mut c = Collector::new(options.unknown_members == UnknownMembers::Ignore)
+            .under(options.contract);
+        c.keep_others = options.unknown_members == UnknownMembers::Keep;
         let path_id = nfc(path_id);
         let id = match CustomerId::parse(&path_id) {
             Ok(id) => Some(id),
@@ -253,6 +339,7 @@ impl UpsertRequest {
         // A refused path id is already reported, so the request is refused too: the stand-in
         // never leaves the parser. The members are written in place, not returned up the walk.
         let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
+        request.contract = options.contract;
         let top = TopLevel {
             c: &mut c,
             path_id: &path_id,
@@ -287,18 +374,127 @@ impl UpsertRequest {
         builder
     }
 
-    /// A request for `id` that changes nothing; set members with the `with_` methods.
+    /// A request of revision 2023-01 for `id` that changes nothing; set members with the
+    /// `with_` methods.
     #[must_use]
     pub fn new(id: CustomerId) -> Self {
+        Self::new_for(id, Contract::Seed2023_01)
+    }
+
+    /// A request of revision `contract` for `id` that changes nothing.
+    #[must_use]
+    pub fn new_for(id: CustomerId, contract: Contract) -> Self {
         UpsertRequest {
+            contract,
             id,
             website_id: None,
             payment_token: None,
             default_payment_instrument: Patch::Absent,
+            default_payment_instrument_id: Patch::Absent,
+            preferred_payout_instrument_id: Patch::Absent,
             custom_fields: None,
             primary_address: Patch::Absent,
             is_edd_required: None,
+            locale: Patch::Absent,
+            tax_numbers: Patch::Absent,
+            lead_source: None,
+            person_id: Patch::Absent,
+            notification_emails: None,
+            others: OtherMembers::new(),
         }
+    }
+
+    /// The revision the request was built for.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.contract
+    }
+
+    /// Sets `defaultPaymentInstrumentId` (2026-08).
+    #[must_use]
+    pub fn with_default_payment_instrument_id(mut self, patch: Patch<PaymentInstrumentId>) -> Self {
+        self.default_payment_instrument_id = patch;
+        self
+    }
+    /// Sets `preferredPayoutInstrumentId` (2026-08).
+    #[must_use]
+    pub fn with_preferred_payout_instrument_id(
+        mut self,
+        patch: Patch<PaymentInstrumentId>,
+    ) -> Self {
+        self.preferred_payout_instrument_id = patch;
+        self
+    }
+    /// Sets `locale` (2026-08).
+    #[must_use]
+    pub fn with_locale(mut self, patch: Patch<Locale>) -> Self {
+        self.locale = patch;
+        self
+    }
+    /// Sets `taxNumbers` (2026-08).
+    #[must_use]
+    pub fn with_tax_numbers(mut self, patch: Patch<Vec<TaxNumber>>) -> Self {
+        self.tax_numbers = patch;
+        self
+    }
+    /// Sets `leadSource` (2026-08).
+    #[must_use]
+    pub fn with_lead_source(mut self, lead_source: LeadSource) -> Self {
+        self.lead_source = Some(lead_source);
+        self
+    }
+    /// Sets `personId` (2026-08).
+    #[must_use]
+    pub fn with_person_id(mut self, patch: Patch<PersonId>) -> Self {
+        self.person_id = patch;
+        self
+    }
+    /// Sets `notificationEmails` (2026-08).
+    #[must_use]
+    pub fn with_notification_emails(mut self, emails: Vec<NotificationEmail>) -> Self {
+        self.notification_emails = Some(emails);
+        self
+    }
+
+    /// `defaultPaymentInstrumentId` (2026-08).
+    #[must_use]
+    pub fn default_payment_instrument_id(&self) -> &Patch<PaymentInstrumentId> {
+        &self.default_payment_instrument_id
+    }
+    /// `preferredPayoutInstrumentId` (2026-08).
+    #[must_use]
+    pub fn preferred_payout_instrument_id(&self) -> &Patch<PaymentInstrumentId> {
+        &self.preferred_payout_instrument_id
+    }
+    /// `locale` (2026-08).
+    #[must_use]
+    pub fn locale(&self) -> &Patch<Locale> {
+        &self.locale
+    }
+    /// `taxNumbers` (2026-08).
+    #[must_use]
+    pub fn tax_numbers(&self) -> &Patch<Vec<TaxNumber>> {
+        &self.tax_numbers
+    }
+    /// `leadSource` (2026-08), if sent.
+    #[must_use]
+    pub fn lead_source(&self) -> Option<&LeadSource> {
+        self.lead_source.as_ref()
+    }
+    /// `personId` (2026-08).
+    #[must_use]
+    pub fn person_id(&self) -> &Patch<PersonId> {
+        &self.person_id
+    }
+    /// `notificationEmails` (2026-08), if sent.
+    #[must_use]
+    pub fn notification_emails(&self) -> Option<&[NotificationEmail]> {
+        self.notification_emails.as_deref()
+    }
+    /// The members no revision defines, kept by [`UnknownMembers::Keep`].
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 
     /// Sets `websiteId`.
@@ -534,7 +730,7 @@ impl UpsertRequest {
 
     /// Writes the members the request sets; the token only when `with_token`.
     fn write_fields<F: Fields<RequestMember>>(&self, fields: &mut F, with_token: bool) {
-        for member in RequestMember::ALL {
+        for member in *REQUEST_MEMBERS.get(self.contract) {
             let member = *member;
             match member {
                 RequestMember::Id => fields.field(member, &self.id),
@@ -564,8 +760,46 @@ impl UpsertRequest {
                         fields.field(member, value);
                     }
                 }
+                RequestMember::DefaultPaymentInstrumentId => {
+                    patch_field(fields, member, &self.default_payment_instrument_id);
+                }
+                RequestMember::PreferredPayoutInstrumentId => {
+                    patch_field(fields, member, &self.preferred_payout_instrument_id);
+                }
+                RequestMember::Locale => patch_field(fields, member, &self.locale),
+                RequestMember::TaxNumbers => match &self.tax_numbers {
+                    Patch::Absent => {}
+                    Patch::Null => fields.field(member, &None::<bool>),
+                    Patch::Value(items) => fields.field(member, &TaxNumberList(items)),
+                },
+                RequestMember::LeadSource => {
+                    if let Some(source) = &self.lead_source {
+                        fields.field(member, source);
+                    }
+                }
+                RequestMember::PersonId => patch_field(fields, member, &self.person_id),
+                RequestMember::NotificationEmails => {
+                    if let Some(emails) = &self.notification_emails {
+                        fields.field(member, &EmailList(emails));
+                    }
+                }
             }
         }
+    }
+}
+
+/// A list of notification emails as JSON.
+struct EmailList<'a>(&'a [NotificationEmail]);
+
+impl Serialize for EmailList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl WriteJson for EmailList<'_> {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        crate::json::write_items(self.0, out);
     }
 }
 
@@ -575,6 +809,10 @@ impl Described for UpsertRequest {
 
     fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
         self.write_fields(fields, false);
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.others
     }
 }
 
@@ -586,6 +824,10 @@ impl Described for WithToken<'_> {
 
     fn fields<F: Fields<RequestMember>>(&self, fields: &mut F) {
         self.0.write_fields(fields, true);
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.0.others
     }
 }
 
@@ -679,7 +921,10 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
             path_id,
             request,
         } = self;
-        de::classified_members(c, map, None, BodyMember::classify, |c, member, map| {
+        let contract = c.contract;
+        let mut others = OtherMembers::new();
+        let classify = |key: &str| BodyMember::classify(key, contract);
+        de::classified_members(c, map, Some(&mut others), classify, |c, member, map| {
             let BodyMember::Set(member) = member else {
                 // Read-only: accepted unchecked, so a client may send back what it read.
                 map.next_value_seed(Seed::new(c, Skip, true))?;
@@ -722,10 +967,43 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 RequestMember::IsEddRequired => {
                     request.is_edd_required = c.read(map, member, Bool)?.value();
                 }
+                RequestMember::DefaultPaymentInstrumentId => {
+                    request.default_payment_instrument_id = Patch::from_got(c.read(
+                        map,
+                        member,
+                        Text::<PaymentInstrumentId>::new(),
+                    )?);
+                }
+                RequestMember::PreferredPayoutInstrumentId => {
+                    request.preferred_payout_instrument_id = Patch::from_got(c.read(
+                        map,
+                        member,
+                        Text::<PaymentInstrumentId>::new(),
+                    )?);
+                }
+                RequestMember::Locale => {
+                    request.locale = Patch::from_got(c.read(map, member, Text::<Locale>::new())?);
+                }
+                RequestMember::TaxNumbers => {
+                    request.tax_numbers = Patch::from_got(c.read(map, member, TaxNumbersShape)?);
+                }
+                RequestMember::LeadSource => {
+                    request.lead_source = c.read(map, member, LeadSourceShape)?.value();
+                }
+                RequestMember::PersonId => {
+                    request.person_id =
+                        Patch::from_got(c.read(map, member, Text::<PersonId>::new())?);
+                }
+                RequestMember::NotificationEmails => {
+                    request.notification_emails = c
+                        .read(map, member, de::TextList::<NotificationEmail>::new())?
+                        .value();
+                }
             }
             Ok(())
-        })
-        .map(|_| ())
+        })?;
+        request.others = others;
+        Ok(())
     }
 }
 

@@ -9,7 +9,8 @@ use crate::de::{self, Collector, Got, Shape, Text};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::TagId;
 use crate::object::{self, Described, Fields, Kept, Member, Named, OtherMembers, keys};
-use crate::text::{TAG_NAME_CLASS, TextRule};
+use crate::contract::{ByContract, Contract};
+use crate::text::{TAG_NAME_CLASS, TAG_NAME_CLASS_2026_08, TextRule};
 use crate::time::Timestamp;
 
 const TAG_NAME_RULE: TextRule = TextRule {
@@ -18,11 +19,39 @@ const TAG_NAME_RULE: TextRule = TextRule {
     class: Some(&TAG_NAME_CLASS),
 };
 
-rule_text!(
-    /// A tag name: 1 to 255 of ASCII letters, digits, `_`, ECMA whitespace and `@` `~` `-` `.`.
-    /// Tag names compare case-insensitively within a customer.
+/// The tag name rule per revision: 2026-08 adds `+`.
+static TAG_NAME_RULES: ByContract<TextRule> = ByContract::new(
+    TAG_NAME_RULE,
+    TextRule {
+        max: Some(255),
+        non_empty: true,
+        class: Some(&TAG_NAME_CLASS_2026_08),
+    },
+);
+
+/// The tag types of each revision, with the message that lists them: 2026-08 adds `aml-check`.
+static TAG_TYPES: ByContract<(&[TagType], &str)> = ByContract::new(
+    (
+        &[TagType::Customer, TagType::KycDocument],
+        "must be customer or kyc-document",
+    ),
+    (
+        &[TagType::Customer, TagType::KycDocument, TagType::AmlCheck],
+        "must be customer, kyc-document or aml-check",
+    ),
+);
+
+contract_text!(
+    /// A tag name: 1 to 255 of ASCII letters, digits, `_`, ECMA whitespace and `@` `~` `-` `.`
+    /// (and `+` under 2026-08). Tag names compare case-insensitively within a customer.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contract, TagName};
+    /// assert!(TagName::parse("a+b").is_err());
+    /// assert!(TagName::parse_for("a+b", Contract::Rebilly2026_08).is_ok());
+    /// ```
     TagName,
-    TAG_NAME_RULE
+    TAG_NAME_RULES
 );
 
 /// The type of a tag.
@@ -33,21 +62,36 @@ pub enum TagType {
     Customer,
     /// `kyc-document`.
     KycDocument,
+    /// `aml-check` (2026-08 only).
+    AmlCheck,
 }
 
 impl TagType {
-    /// Parses `customer` or `kyc-document`.
+    /// Parses a tag type of the default revision: `customer` or `kyc-document`.
     ///
     /// # Errors
     /// `tag` for anything else.
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
-        match text {
-            "customer" => Ok(TagType::Customer),
-            "kyc-document" => Ok(TagType::KycDocument),
-            _ => Err(ValidationError::single(ViolationKind::Tag {
-                reason: "must be customer or kyc-document",
-            })),
-        }
+        Self::parse_for(text, Contract::Seed2023_01)
+    }
+
+    /// Parses a tag type of `contract` (2026-08 adds `aml-check`).
+    ///
+    /// # Errors
+    /// `tag` for a type the revision does not have.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contract, TagType};
+    /// assert!(TagType::parse("aml-check").is_err());
+    /// assert_eq!(TagType::parse_for("aml-check", Contract::Rebilly2026_08).unwrap(), TagType::AmlCheck);
+    /// ```
+    pub fn parse_for(text: &str, contract: Contract) -> Result<Self, ValidationError> {
+        let (types, reason) = *TAG_TYPES.get(contract);
+        types
+            .iter()
+            .copied()
+            .find(|known| known.as_str() == text)
+            .ok_or_else(|| ValidationError::single(ViolationKind::Tag { reason }))
     }
 
     /// The type as the API spells it.
@@ -56,6 +100,7 @@ impl TagType {
         match self {
             TagType::Customer => "customer",
             TagType::KycDocument => "kyc-document",
+            TagType::AmlCheck => "aml-check",
         }
     }
 }
@@ -237,7 +282,7 @@ impl<'de> Shape<'de> for TagShape {
                         c.read(map, member, de::RawShape)?
                             .value()
                             .and_then(|raw| match raw {
-                                de::Raw::Text(text) => Some(match TagType::parse(&text) {
+                                de::Raw::Text(text) => Some(match TagType::parse_for(&text, c.contract) {
                                     Ok(known) => Named::Known(known),
                                     Err(_) => Named::Other(text.into_boxed_str()),
                                 }),
@@ -413,4 +458,4 @@ impl<'de> Deserialize<'de> for CustomerTags {
     }
 }
 
-parse_door!(TagType);
+parse_door!(TagType, by_contract);

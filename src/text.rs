@@ -27,6 +27,8 @@ pub(crate) struct CharClass {
     pub(crate) space: bool,
     pub(crate) letter: bool,
     pub(crate) punctuation: &'static str,
+    /// Every character of the Basic Multilingual Plane (`^[\u0000-\uFFFF]+$`, 2026-08).
+    pub(crate) any_bmp: bool,
     /// The class in words, for messages.
     description: &'static str,
     /// Which bytes the class allows, indexed by byte: ASCII ones only. 256 entries so that a
@@ -79,9 +81,25 @@ impl CharClass {
             space,
             letter,
             punctuation,
+            any_bmp: false,
             description,
             ascii,
             bmp_allowed,
+            regex: OnceCell::new(),
+        }
+    }
+
+    /// `^[\u0000-\uFFFF]+$`: any character of the Basic Multilingual Plane, none beyond it.
+    const fn bmp(description: &'static str) -> Self {
+        CharClass {
+            word: false,
+            space: false,
+            letter: false,
+            punctuation: "",
+            any_bmp: true,
+            description,
+            ascii: [true; 256],
+            bmp_allowed: BmpTables::BMP,
             regex: OnceCell::new(),
         }
     }
@@ -90,6 +108,9 @@ impl CharClass {
     fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             let mut class = String::new();
+            if self.any_bmp {
+                class.push_str("\\x{0}-\\x{FFFF}");
+            }
             if self.word {
                 class.push_str("A-Za-z0-9_");
             }
@@ -186,6 +207,9 @@ pub(crate) static REGION_CLASS: CharClass = CharClass::new(
     "-/,.#;:()'",
     "letters, digits, underscore, whitespace and - / , . # ; : ( ) '",
 );
+/// `^[\u0000-\uFFFF]+$`: the eight contact text members under 2026-08.
+pub(crate) static BMP_CLASS: CharClass =
+    CharClass::bmp("characters of the Basic Multilingual Plane (U+0000 to U+FFFF)");
 /// `^[\w\s\-]+$`: postal code.
 pub(crate) static POSTAL_CODE_CLASS: CharClass = CharClass::new(
     true,
@@ -209,6 +233,14 @@ pub(crate) static TAG_NAME_CLASS: CharClass = CharClass::new(
     false,
     "@~-.",
     "ASCII letters, digits, underscore, whitespace and @ ~ - .",
+);
+/// `^[@~\-\.\w\s+]+$`: tag names under 2026-08.
+pub(crate) static TAG_NAME_CLASS_2026_08: CharClass = CharClass::new(
+    true,
+    true,
+    false,
+    "@~-.+",
+    "ASCII letters, digits, underscore, whitespace and @ ~ - . +",
 );
 /// `^[\w-]+$`: custom field names.
 pub(crate) static CUSTOM_FIELD_NAME_CLASS: CharClass = CharClass::new(
@@ -247,9 +279,11 @@ impl BmpTables {
     const NFC_SAFE: u8 = 2;
     /// A member of ECMA-262 `\s`.
     const SPACE: u8 = 4;
+    /// Set on every code point of the table: the BMP itself.
+    const BMP: u8 = 8;
 
     fn build() -> Self {
-        let mut flags = vec![0u8; 0x10000];
+        let mut flags = vec![Self::BMP; 0x10000];
         // `\p{L}` as the ranges the regex engine itself compiles it to.
         let hir = regex_syntax::parse(r"\p{L}").expect("the letter class parses");
         let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) =

@@ -31,11 +31,37 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
+        mailbox_within(text, EMAIL_MAX).map(EmailAddress)
+    }
+}
+
+/// One address of 2026-08's `notificationEmails`: the email rule of [`EmailAddress`] without
+/// its 255-character cap (the schema sets none), stored the same way (domain lowercased).
+///
+/// ```
+/// use rebilly_customer::NotificationEmail;
+/// assert_eq!(NotificationEmail::parse("Ops@Example.COM").unwrap().as_str(), "Ops@example.com");
+/// assert!(NotificationEmail::parse("ops").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NotificationEmail(String);
+
+impl NotificationEmail {
+    fn parse_cow(text: Cow<'_, str>) -> Result<Self, ValidationError> {
+        mailbox_within(text, usize::MAX).map(NotificationEmail)
+    }
+}
+
+string_value!(NotificationEmail);
+
+/// The canonical form of a mailbox of at most `max` code points, or every violation.
+fn mailbox_within(text: Cow<'_, str>, max: usize) -> Result<String, ValidationError> {
+    {
         // The usual case first: a short ASCII address that is valid, which NFC leaves alone and
         // whose length in code points is its length in bytes.
-        if text.len() <= EMAIL_MAX {
+        if text.len() <= max {
             if let Some(canonical) = plain_mailbox(&text) {
-                return Ok(EmailAddress(canonical));
+                return Ok(canonical);
             }
         }
         // A valid address is ASCII, which NFC leaves alone; only other text (refused below, but
@@ -52,14 +78,14 @@ impl EmailAddress {
         } else {
             code_points(&text)
         };
-        if length > EMAIL_MAX {
+        if length > max {
             violations.push(ViolationKind::TooLong {
-                max: EMAIL_MAX,
+                max,
                 actual: length,
             });
         }
         match mailbox(&text) {
-            Ok(canonical) if violations.is_empty() => return Ok(EmailAddress(canonical)),
+            Ok(canonical) if violations.is_empty() => return Ok(canonical),
             Ok(_) => {}
             Err(reason) => violations.push(ViolationKind::InvalidEmail { reason }),
         }
@@ -70,7 +96,9 @@ impl EmailAddress {
                 .collect(),
         ))
     }
+}
 
+impl EmailAddress {
     /// The part before the `@`, as written.
     #[must_use]
     pub fn local_part(&self) -> &str {

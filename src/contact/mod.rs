@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 
 pub use date::DateOfBirth;
 pub(crate) use date::{FULL_DATE, parse_full_date};
-pub use email::{EMAIL_MAX, EmailAddress};
+pub use email::{EMAIL_MAX, EmailAddress, NotificationEmail};
 pub use list::{ContactEmail, ContactPhone, ListItem, PrimaryList};
 pub use text_fields::{
     AddressLine, City, ContactName, JobTitle, Label, Organization, PhoneNumber, PostalCode, Region,

@@ -1,8 +1,21 @@
-//! The free-text members of a contact, each with its row of the text rules' table.
+//! The free-text members of a contact, each with its row of the text rules' table. The eight
+//! members whose rule changed in 2026-08 have a row per revision.
 
+use crate::contract::ByContract;
 use crate::text::{
-    ADDRESS_CLASS, NAME_CLASS, ORGANIZATION_CLASS, POSTAL_CODE_CLASS, REGION_CLASS, TextRule,
+    ADDRESS_CLASS, BMP_CLASS, NAME_CLASS, ORGANIZATION_CLASS, POSTAL_CODE_CLASS, REGION_CLASS,
+    TextRule,
 };
+
+/// `^[\u0000-\uFFFF]+$` with the member's length limit: the 2026-08 rule of the eight contact
+/// text members.
+const fn bmp_rule(max: usize) -> TextRule {
+    TextRule {
+        max: Some(max),
+        non_empty: true,
+        class: Some(&BMP_CLASS),
+    }
+}
 
 const NAME_RULE: TextRule = TextRule {
     max: Some(45),
@@ -29,6 +42,16 @@ const JOB_TITLE_RULE: TextRule = TextRule {
     non_empty: true,
     class: Some(&REGION_CLASS),
 };
+/// `NAME_RULE` under 2023-01; any BMP text of the same length under 2026-08.
+static NAME_RULES: ByContract<TextRule> = ByContract::new(NAME_RULE, bmp_rule(45));
+/// `ORGANIZATION_RULE` under 2023-01; any BMP text of the same length under 2026-08.
+static ORGANIZATION_RULES: ByContract<TextRule> = ByContract::new(ORGANIZATION_RULE, bmp_rule(255));
+/// `ADDRESS_RULE` under 2023-01; any BMP text of the same length under 2026-08.
+static ADDRESS_RULES: ByContract<TextRule> = ByContract::new(ADDRESS_RULE, bmp_rule(60));
+/// `REGION_RULE` under 2023-01; any BMP text of the same length under 2026-08.
+static REGION_RULES: ByContract<TextRule> = ByContract::new(REGION_RULE, bmp_rule(45));
+/// `JOB_TITLE_RULE` under 2023-01; any BMP text of the same length under 2026-08.
+static JOB_TITLE_RULES: ByContract<TextRule> = ByContract::new(JOB_TITLE_RULE, bmp_rule(255));
 const POSTAL_CODE_RULE: TextRule = TextRule {
     max: Some(10),
     non_empty: true,
@@ -45,7 +68,7 @@ const PHONE_RULE: TextRule = TextRule {
     class: None,
 };
 
-rule_text!(
+contract_text!(
     /// A first or last name: 1 to 45 letters (`\p{L}`), ASCII digits, `_`, ECMA whitespace and
     /// `-` `,` `.` `'`.
     ///
@@ -56,39 +79,57 @@ rule_text!(
     /// // NFC first: `e` + U+0301 is stored as `é`.
     /// assert_eq!(ContactName::parse("Jose\u{301}").unwrap().as_str(), "José");
     /// ```
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     ContactName,
-    NAME_RULE
+    NAME_RULES
 );
 
-rule_text!(
+contract_text!(
     /// A city: the name rule (1 to 45 of `\w`, `\s`, `\p{L}`, `-` `,` `.` `'`).
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     City,
-    NAME_RULE
+    NAME_RULES
 );
 
-rule_text!(
+contract_text!(
     /// An organization: 1 to 255 of the name class plus `&`.
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     Organization,
-    ORGANIZATION_RULE
+    ORGANIZATION_RULES
 );
 
-rule_text!(
+contract_text!(
     /// A street address line (`address`, `address2`): 1 to 60 of `\w`, `\s`, `\p{L}` and
     /// `-` `/` `,` `.` `#` `;` `:` `(` `)` `'` `&`.
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     AddressLine,
-    ADDRESS_RULE
+    ADDRESS_RULES
 );
 
-rule_text!(
+contract_text!(
     /// A region: 1 to 45 of the address class without `&`.
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     Region,
-    REGION_RULE
+    REGION_RULES
 );
 
-rule_text!(
+contract_text!(
     /// A job title: 1 to 255 of the address class without `&`.
+    ///
+    /// Under 2026-08 ([`Contract::Rebilly2026_08`](crate::Contract)): any character of the Basic
+    /// Multilingual Plane, same length; build such a value with `parse_for`.
     JobTitle,
-    JOB_TITLE_RULE
+    JOB_TITLE_RULES
 );
 
 rule_text!(

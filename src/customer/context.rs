@@ -4,9 +4,10 @@
 use std::fmt;
 
 use crate::codes::CurrencyCode;
+use crate::contract::Contract;
 use crate::custom_fields::CustomFieldDefinitions;
-use crate::ids::{OrganizationId, WebsiteId};
-use crate::payment::{PaymentInstrument, PaymentToken};
+use crate::ids::{OrganizationId, PaymentInstrumentId, WebsiteId};
+use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
 use crate::time::Timestamp;
 
 /// The base URL of links when the context sets none.
@@ -67,6 +68,44 @@ where
     }
 }
 
+/// The server's vault, as 2026-08's `defaultPaymentInstrumentId` needs it: the method of the
+/// instrument with an id, or `None` when the vault holds no such instrument. The id is the NFC
+/// id the request sent, compared exactly.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use rebilly_customer::{InstrumentLookup, PaymentInstrumentId, PaymentMethod};
+/// let vault: HashMap<String, PaymentMethod> =
+///     [("inst_1".to_owned(), PaymentMethod::PaymentCard)].into();
+/// let id = PaymentInstrumentId::parse("inst_1").unwrap();
+/// assert_eq!(vault.method_of(&id), Some(PaymentMethod::PaymentCard));
+/// ```
+pub trait InstrumentLookup: Send + Sync {
+    /// The method of the instrument `id`, if the vault holds it.
+    fn method_of(&self, id: &PaymentInstrumentId) -> Option<PaymentMethod>;
+}
+
+impl InstrumentLookup for std::collections::HashMap<String, PaymentMethod> {
+    fn method_of(&self, id: &PaymentInstrumentId) -> Option<PaymentMethod> {
+        self.get(id.as_str()).copied()
+    }
+}
+
+impl InstrumentLookup for std::collections::BTreeMap<String, PaymentMethod> {
+    fn method_of(&self, id: &PaymentInstrumentId) -> Option<PaymentMethod> {
+        self.get(id.as_str()).copied()
+    }
+}
+
+impl<F> InstrumentLookup for F
+where
+    F: Fn(&PaymentInstrumentId) -> Option<PaymentMethod> + Send + Sync,
+{
+    fn method_of(&self, id: &PaymentInstrumentId) -> Option<PaymentMethod> {
+        self(id)
+    }
+}
+
 /// The resolver of a context that sets none: it refuses every token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RefuseAllTokens;
@@ -109,6 +148,9 @@ pub struct UpsertContext<'a> {
     pub(crate) custom_field_definitions: Option<&'a CustomFieldDefinitions>,
     pub(crate) base_url: String,
     pub(crate) reporting_currency: CurrencyCode,
+    pub(crate) contract: Contract,
+    /// The vault behind 2026-08's `defaultPaymentInstrumentId`; none refuses every id.
+    pub(crate) instrument_lookup: Option<&'a dyn InstrumentLookup>,
 }
 
 impl<'a> UpsertContext<'a> {
@@ -124,7 +166,31 @@ impl<'a> UpsertContext<'a> {
             custom_field_definitions: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             reporting_currency: CurrencyCode::USD,
+            contract: Contract::Seed2023_01,
+            instrument_lookup: None,
         }
+    }
+
+    /// The revision of the upsert (2023-01 unless set). A stored customer or a request of
+    /// another revision is moved to this one first (rendered, then read under its rules).
+    #[must_use]
+    pub fn with_contract(mut self, contract: Contract) -> Self {
+        self.contract = contract;
+        self
+    }
+
+    /// The vault that 2026-08's `defaultPaymentInstrumentId` is looked up in. Without one,
+    /// every id is `unknown_instrument`.
+    #[must_use]
+    pub fn with_instrument_lookup(mut self, lookup: &'a dyn InstrumentLookup) -> Self {
+        self.instrument_lookup = Some(lookup);
+        self
+    }
+
+    /// The revision.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.contract
     }
 
     /// The website of a created customer whose request sends none (not used on update).
@@ -264,6 +330,11 @@ impl fmt::Debug for UpsertContext<'_> {
             .field("custom_field_definitions", &self.custom_field_definitions)
             .field("base_url", &self.base_url)
             .field("reporting_currency", &self.reporting_currency)
+            .field("contract", &self.contract)
+            .field(
+                "instrument_lookup",
+                &self.instrument_lookup.map(|_| "<dyn InstrumentLookup>"),
+            )
             .finish()
     }
 }

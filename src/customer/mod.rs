@@ -12,50 +12,149 @@ use serde_json::Number;
 use serde_json::value::RawValue;
 
 use crate::codes::CurrencyCode;
-use crate::contact::{Contact, ContactName, ContactPatch, ContactShape, EmailAddress};
+use crate::contact::{
+    Contact, ContactName, ContactPatch, ContactShape, EmailAddress, NotificationEmail,
+};
+use crate::contract::{ByContract, Contract};
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
-use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text};
+use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text, TextList};
 use crate::error::ViolationKind;
-use crate::ids::{CustomerId, OrganizationId, WebsiteId};
+use crate::ids::{CustomerId, Locale, OrganizationId, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::{JsonOut, WriteJson};
+use crate::lead_source::{LeadSource, LeadSourceShape};
 use crate::object::{self, Described, Fields, Kept, Member, OtherMembers, keys};
 use crate::payment::{InstrumentShape, PaymentInstrument};
+use crate::request::{REQUEST_MEMBERS, RequestMember, UpsertRequest};
 use crate::tags::{CustomerTags, CustomerTagsShape};
+use crate::tax_numbers::{TaxNumber, TaxNumberList, TaxNumbersShape};
 use crate::time::Timestamp;
 
 pub use context::{
-    DEFAULT_BASE_URL, RefuseAllTokens, TokenRejection, TokenResolver, UpsertContext,
+    DEFAULT_BASE_URL, InstrumentLookup, RefuseAllTokens, TokenRejection, TokenResolver,
+    UpsertContext,
 };
 pub use links::{Link, LinkRel};
 use links::{Links, LinksShape};
 pub use upsert::{Conflict, UpsertError, UpsertOutcome, WritePlan};
 
 json_object! {
-    /// The members of the customer resource, in the order it is rendered. Read-only members are
-    /// derived or kept by the server; a request may send them back, and they are ignored there.
+    /// The members of the customer resource of any revision, in an order that holds each
+    /// revision's order ([`CUSTOMER_MEMBERS`] says which a revision has). Members the request
+    /// of the revision does not set are read-only there: derived or kept by the server; a
+    /// request may send them back, and they are ignored there.
     pub(crate) enum CustomerMember {
-        Id = keys::ID, required, read_only;
-        Email = "email", nullable, read_only;
-        FirstName = "firstName", nullable, read_only;
-        LastName = "lastName", nullable, read_only;
+        Id = keys::ID, required;
+        Email = "email", nullable;
+        FirstName = "firstName", nullable;
+        LastName = "lastName", nullable;
         WebsiteId = "websiteId", required;
         DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
-        CreatedTime = keys::CREATED_TIME, required, read_only;
-        UpdatedTime = keys::UPDATED_TIME, required, read_only;
+        PreferredPayoutInstrumentId = "preferredPayoutInstrumentId", nullable;
+        CreatedTime = keys::CREATED_TIME, required;
+        UpdatedTime = keys::UPDATED_TIME, required;
         CustomFields = "customFields";
         PrimaryAddress = "primaryAddress", nullable;
-        AverageValue = "averageValue", read_only;
-        PaymentCount = "paymentCount", read_only;
-        LastPaymentTime = "lastPaymentTime", nullable, read_only;
-        LifetimeRevenue = "lifetimeRevenue", read_only;
-        InvoiceCount = "invoiceCount", read_only;
-        Tags = "tags", read_only;
-        Revision = "revision", required, read_only;
+        Company = "company", nullable;
+        AverageValue = "averageValue";
+        PaymentCount = "paymentCount";
+        LastPaymentTime = "lastPaymentTime", nullable;
+        LifetimeRevenue = "lifetimeRevenue";
+        InvoiceCount = "invoiceCount";
+        Tags = "tags";
+        Revision = "revision", required;
         IsEddRequired = "isEddRequired";
-        HasFulfilledKyc = "hasFulfilledKyc", read_only;
-        OrganizationId = "organizationId", required, read_only;
-        Links = keys::LINKS, read_only;
-        Embedded = "_embedded", read_only;
+        HasFulfilledKyc = "hasFulfilledKyc";
+        OrganizationId = "organizationId", required;
+        Locale = "locale", nullable;
+        TaxNumbers = "taxNumbers", nullable;
+        /// Write-only: in the stored form, never in a response.
+        LeadSource = "leadSource", nullable;
+        PersonId = "personId", nullable;
+        NotificationEmails = "notificationEmails";
+        Links = keys::LINKS;
+        Embedded = "_embedded";
+    }
+}
+
+/// The members of each revision's stored form, in the order they are rendered: the response
+/// plus the write-only ones a server must keep ([`RESPONSE_OMITS`]).
+pub(crate) static CUSTOMER_MEMBERS: ByContract<&[CustomerMember]> = ByContract::new(
+    &[
+        CustomerMember::Id,
+        CustomerMember::Email,
+        CustomerMember::FirstName,
+        CustomerMember::LastName,
+        CustomerMember::WebsiteId,
+        CustomerMember::DefaultPaymentInstrument,
+        CustomerMember::CreatedTime,
+        CustomerMember::UpdatedTime,
+        CustomerMember::CustomFields,
+        CustomerMember::PrimaryAddress,
+        CustomerMember::AverageValue,
+        CustomerMember::PaymentCount,
+        CustomerMember::LastPaymentTime,
+        CustomerMember::LifetimeRevenue,
+        CustomerMember::InvoiceCount,
+        CustomerMember::Tags,
+        CustomerMember::Revision,
+        CustomerMember::IsEddRequired,
+        CustomerMember::HasFulfilledKyc,
+        CustomerMember::OrganizationId,
+        CustomerMember::Links,
+        CustomerMember::Embedded,
+    ],
+    &[
+        CustomerMember::Id,
+        CustomerMember::Email,
+        CustomerMember::FirstName,
+        CustomerMember::LastName,
+        CustomerMember::WebsiteId,
+        CustomerMember::DefaultPaymentInstrument,
+        CustomerMember::PreferredPayoutInstrumentId,
+        CustomerMember::CreatedTime,
+        CustomerMember::UpdatedTime,
+        CustomerMember::CustomFields,
+        CustomerMember::PrimaryAddress,
+        CustomerMember::Company,
+        CustomerMember::AverageValue,
+        CustomerMember::PaymentCount,
+        CustomerMember::LastPaymentTime,
+        CustomerMember::LifetimeRevenue,
+        CustomerMember::InvoiceCount,
+        CustomerMember::Tags,
+        CustomerMember::Revision,
+        CustomerMember::HasFulfilledKyc,
+        CustomerMember::OrganizationId,
+        CustomerMember::Locale,
+        CustomerMember::TaxNumbers,
+        CustomerMember::LeadSource,
+        CustomerMember::PersonId,
+        CustomerMember::NotificationEmails,
+        CustomerMember::Links,
+        CustomerMember::Embedded,
+    ],
+);
+
+/// What each revision's response leaves out of the stored form: its described write-only
+/// members, and the names of members kept from another revision that are write-only there
+/// (a 2023-01 `isEddRequired` read under 2026-08 is stored, never rendered).
+pub(crate) static RESPONSE_OMITS: ByContract<(&[CustomerMember], &[&str])> = ByContract::new(
+    (&[], &[]),
+    (
+        &[CustomerMember::LeadSource],
+        &[CustomerMember::IsEddRequired.key_const()],
+    ),
+);
+
+impl CustomerMember {
+    /// Whether the member is the server's under `contract`: the revision's resource has it,
+    /// and the revision's request does not set it.
+    pub(crate) fn is_read_only_in(self, contract: Contract) -> bool {
+        CUSTOMER_MEMBERS.get(contract).contains(&self)
+            && !REQUEST_MEMBERS
+                .get(contract)
+                .iter()
+                .any(|member| member.key() == self.key())
     }
 }
 
@@ -151,6 +250,8 @@ serialize_described!(Money);
 /// holds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
+    /// The revision it was read or made under, which renders it.
+    pub(crate) contract: Contract,
     pub(crate) id: CustomerId,
     pub(crate) website_id: WebsiteId,
     pub(crate) organization_id: OrganizationId,
@@ -171,14 +272,62 @@ pub struct Customer {
     pub(crate) links: Vec<Link>,
     /// `_embedded` as read; `None` renders `{}`.
     pub(crate) embedded: Option<Kept>,
+    pub(crate) preferred_payout_instrument_id: Option<PaymentInstrumentId>,
+    /// The server's `company`, kept as read (`null` when none).
+    pub(crate) company: Option<Kept>,
+    pub(crate) locale: Option<Locale>,
+    pub(crate) tax_numbers: Option<Vec<TaxNumber>>,
+    pub(crate) lead_source: Option<LeadSource>,
+    pub(crate) person_id: Option<PersonId>,
+    pub(crate) notification_emails: Vec<NotificationEmail>,
     pub(crate) others: OtherMembers,
 }
 
 impl Customer {
+    /// The revision the customer was read or made under: it renders under that revision.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.contract
+    }
     /// The id.
     #[must_use]
     pub fn id(&self) -> &CustomerId {
         &self.id
+    }
+    /// `preferredPayoutInstrumentId` (2026-08).
+    #[must_use]
+    pub fn preferred_payout_instrument_id(&self) -> Option<&PaymentInstrumentId> {
+        self.preferred_payout_instrument_id.as_ref()
+    }
+    /// `company` (2026-08, the server's), as read.
+    #[must_use]
+    pub fn company(&self) -> Option<&RawValue> {
+        self.company.as_ref().map(Kept::raw)
+    }
+    /// `locale` (2026-08).
+    #[must_use]
+    pub fn locale(&self) -> Option<&Locale> {
+        self.locale.as_ref()
+    }
+    /// `taxNumbers` (2026-08).
+    #[must_use]
+    pub fn tax_numbers(&self) -> Option<&[TaxNumber]> {
+        self.tax_numbers.as_deref()
+    }
+    /// `leadSource` (2026-08, write-only: in the stored form, never in a response).
+    #[must_use]
+    pub fn lead_source(&self) -> Option<&LeadSource> {
+        self.lead_source.as_ref()
+    }
+    /// `personId` (2026-08).
+    #[must_use]
+    pub fn person_id(&self) -> Option<&PersonId> {
+        self.person_id.as_ref()
+    }
+    /// `notificationEmails` (2026-08).
+    #[must_use]
+    pub fn notification_emails(&self) -> &[NotificationEmail] {
+        &self.notification_emails
     }
     /// The website the customer came from.
     #[must_use]
@@ -295,7 +444,7 @@ impl Customer {
         self.primary_address.as_ref()?.last_name()
     }
 
-    /// The resource as compact JSON.
+    /// The response as compact JSON, under the customer's revision.
     ///
     /// The same text as `serde_json::to_string(&customer)`, written by the crate's fast writer
     /// into a buffer sized for a typical customer: a server renders on every request.
@@ -305,16 +454,40 @@ impl Customer {
         object::write(self, &mut out);
         out.into_string()
     }
-}
 
-/// Every member, in the order of [`CustomerMember`]; `_embedded` is `{}`, and the token is not
-/// a member of the resource at all.
-impl Described for Customer {
-    type Member = CustomerMember;
+    /// The stored form as compact JSON: what a server saves and later reads back with
+    /// [`Customer::parse_for`]. Under 2023-01 it is the response; under 2026-08 it adds the
+    /// write-only `leadSource` (and keeps a 2023-01 `isEddRequired`), which a response never
+    /// shows.
+    #[must_use]
+    pub fn to_stored_json(&self) -> String {
+        let mut out = JsonOut::with_capacity(2048);
+        object::write(&StoredForm(self), &mut out);
+        out.into_string()
+    }
 
-    fn fields<F: Fields<CustomerMember>>(&self, fields: &mut F) {
-        for member in CustomerMember::ALL {
+    /// The same customer under revision `contract`: its stored form read under that revision's
+    /// rules. Members the other revision does not define are kept as unknown members are, and
+    /// written back as they were (SPEC section 8).
+    ///
+    /// # Errors
+    /// Every violation of the new revision's rules (a 2026-08 name with a combining mark is not
+    /// a 2023-01 name).
+    pub fn to_contract(&self, contract: Contract) -> Result<Customer, crate::RequestError> {
+        if contract == self.contract {
+            return Ok(self.clone());
+        }
+        Customer::parse_for(self.to_stored_json().as_bytes(), contract)
+    }
+
+    /// Writes the members of the revision's form, in order.
+    fn write_form<F: Fields<CustomerMember>>(&self, fields: &mut F, stored: bool) {
+        let (omitted, _) = RESPONSE_OMITS.get(self.contract);
+        for member in *CUSTOMER_MEMBERS.get(self.contract) {
             let member = *member;
+            if !stored && omitted.contains(&member) {
+                continue;
+            }
             match member {
                 CustomerMember::Id => fields.field(member, &self.id),
                 CustomerMember::Email => fields.field(member, &self.email()),
@@ -343,12 +516,69 @@ impl Described for Customer {
                     Some(embedded) => fields.field(member, embedded),
                     None => fields.field(member, &EmptyObject),
                 },
+                CustomerMember::PreferredPayoutInstrumentId => {
+                    fields.field(member, &self.preferred_payout_instrument_id);
+                }
+                CustomerMember::Company => fields.field(member, &self.company),
+                CustomerMember::Locale => fields.field(member, &self.locale),
+                CustomerMember::TaxNumbers => {
+                    fields.field(member, &self.tax_numbers.as_deref().map(TaxNumberList));
+                }
+                CustomerMember::LeadSource => fields.field(member, &self.lead_source),
+                CustomerMember::PersonId => fields.field(member, &self.person_id),
+                CustomerMember::NotificationEmails => {
+                    fields.field(member, &EmailList(&self.notification_emails));
+                }
             }
         }
+    }
+}
+
+/// The response: every member of the revision's response, in order; `_embedded` is `{}`, and
+/// the token is not a member of the resource at all.
+impl Described for Customer {
+    type Member = CustomerMember;
+
+    fn fields<F: Fields<CustomerMember>>(&self, fields: &mut F) {
+        self.write_form(fields, false);
     }
 
     fn other_members(&self) -> &OtherMembers {
         &self.others
+    }
+
+    fn hidden_others(&self) -> &'static [&'static str] {
+        RESPONSE_OMITS.get(self.contract).1
+    }
+}
+
+/// The stored form (see [`Customer::to_stored_json`]).
+struct StoredForm<'c>(&'c Customer);
+
+impl Described for StoredForm<'_> {
+    type Member = CustomerMember;
+
+    fn fields<F: Fields<CustomerMember>>(&self, fields: &mut F) {
+        self.0.write_form(fields, true);
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        &self.0.others
+    }
+}
+
+/// A list of notification emails as JSON.
+struct EmailList<'a>(&'a [NotificationEmail]);
+
+impl Serialize for EmailList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl WriteJson for EmailList<'_> {
+    fn write_json(&self, out: &mut JsonOut) {
+        crate::json::write_items(self.0, out);
     }
 }
 
@@ -397,13 +627,44 @@ impl Customer {
     /// assert!(matches!(outcome, UpsertOutcome::Unchanged(_)));
     /// ```
     #[must_use]
-    pub fn to_request(&self) -> crate::request::UpsertRequest {
-        crate::request::UpsertRequest::new(self.id.clone())
-            .with_website_id(self.website_id.clone())
-            .with_default_payment_instrument(self.default_payment_instrument.clone().into())
-            .with_custom_fields((&self.custom_fields).into())
-            .with_primary_address(self.primary_address.as_ref().map(ContactPatch::from).into())
-            .with_is_edd_required(self.is_edd_required)
+    pub fn to_request(&self) -> UpsertRequest {
+        let mut request = UpsertRequest::new_for(self.id.clone(), self.contract);
+        for member in *REQUEST_MEMBERS.get(self.contract) {
+            match member {
+                RequestMember::WebsiteId => request.website_id = Some(self.website_id.clone()),
+                RequestMember::DefaultPaymentInstrument => {
+                    request.default_payment_instrument =
+                        self.default_payment_instrument.clone().into();
+                }
+                RequestMember::CustomFields => {
+                    request.custom_fields = Some((&self.custom_fields).into());
+                }
+                RequestMember::PrimaryAddress => {
+                    request.primary_address =
+                        self.primary_address.as_ref().map(ContactPatch::from).into();
+                }
+                RequestMember::IsEddRequired => request.is_edd_required = Some(self.is_edd_required),
+                RequestMember::PreferredPayoutInstrumentId => {
+                    request.preferred_payout_instrument_id =
+                        self.preferred_payout_instrument_id.clone().into();
+                }
+                RequestMember::Locale => request.locale = self.locale.clone().into(),
+                RequestMember::TaxNumbers => request.tax_numbers = self.tax_numbers.clone().into(),
+                // Write-only and replaced whole: sent back only when the customer holds one
+                // (a stored form does; a response never).
+                RequestMember::LeadSource => request.lead_source = self.lead_source.clone(),
+                RequestMember::PersonId => request.person_id = self.person_id.clone().into(),
+                RequestMember::NotificationEmails => {
+                    request.notification_emails = Some(self.notification_emails.clone());
+                }
+                // The id travels anyway; the token is never held; the default instrument
+                // of 2026-08 is kept when absent, so it need not be looked up again.
+                RequestMember::Id
+                | RequestMember::PaymentToken
+                | RequestMember::DefaultPaymentInstrumentId => {}
+            }
+        }
+        request
     }
 
     /// Reads a customer as the API renders it (a response, or what a store holds) from JSON
@@ -424,7 +685,30 @@ impl Customer {
     /// [`RequestError::Malformed`](crate::RequestError::Malformed) when the bytes are not one JSON value (a repeated member name
     /// included); otherwise [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation and its path.
     pub fn parse(bytes: &[u8]) -> Result<Customer, crate::request::RequestError> {
-        de::parse_document(bytes, CustomerShape)
+        Self::parse_for(bytes, Contract::Seed2023_01)
+    }
+
+    /// Reads a customer under revision `contract`, as [`Customer::parse`] does under 2023-01.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contract, Customer};
+    /// let body = r#"{"id": "cus_1", "websiteId": "web_1", "organizationId": "org_1",
+    ///     "createdTime": "2026-11-01T10:00:00Z", "updatedTime": "2026-11-01T10:00:00Z",
+    ///     "revision": 3, "locale": "fr-CA", "primaryAddress": {"firstName": "मुरुगन्"}}"#
+    ///     .as_bytes();
+    /// let customer = Customer::parse_for(body, Contract::Rebilly2026_08).unwrap();
+    /// assert_eq!(customer.locale().unwrap().as_str(), "fr-CA");
+    /// // 2023-01 keeps `locale` as a member it does not know, and refuses the mark.
+    /// assert!(Customer::parse(body).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Customer::parse`].
+    pub fn parse_for(
+        bytes: &[u8],
+        contract: Contract,
+    ) -> Result<Customer, crate::request::RequestError> {
+        de::parse_document_under(bytes, CustomerShape, contract)
     }
 }
 
@@ -521,6 +805,14 @@ fn read_customer<'de, A: MapAccess<'de>>(
     map: A,
 ) -> Result<Got<Customer>, A::Error> {
     let mark = c.mark();
+    let contract = c.contract;
+    let mut preferred_payout_instrument_id = None;
+    let mut company = None;
+    let mut locale = None;
+    let mut tax_numbers = None;
+    let mut lead_source = None;
+    let mut person_id = None;
+    let mut notification_emails = Vec::new();
     let mut id = None;
     let mut website_id = None;
     let mut organization_id = None;
@@ -541,9 +833,44 @@ fn read_customer<'de, A: MapAccess<'de>>(
     let mut links = Vec::new();
     let mut embedded = None;
     let mut others = OtherMembers::new();
-    let seen = de::object_members_keeping(c, map, &mut others, |c, member, map| {
+    let members = CUSTOMER_MEMBERS.get(contract);
+    let classify = |key: &str| {
+        CustomerMember::from_key(key)
+            .filter(|member| members.contains(member))
+            .map(|member| (member, member.bit()))
+    };
+    let seen = de::classified_members(c, map, Some(&mut others), classify, |c, member, map| {
         match member {
             CustomerMember::Id => id = c.read(map, member, Text::<CustomerId>::new())?.value(),
+            CustomerMember::PreferredPayoutInstrumentId => {
+                preferred_payout_instrument_id =
+                    c.read(map, member, Text::<PaymentInstrumentId>::new())?.value();
+            }
+            // The server's: kept as read.
+            CustomerMember::Company => {
+                let value = de::kept_as_read(map)?;
+                company = (value.raw().get() != "null").then_some(value);
+            }
+            CustomerMember::Locale => {
+                locale = c.read(map, member, Text::<Locale>::new())?.value();
+            }
+            CustomerMember::TaxNumbers => {
+                tax_numbers = c.read(map, member, TaxNumbersShape)?.value();
+            }
+            CustomerMember::LeadSource => {
+                lead_source = c.read(map, member, LeadSourceShape)?.value();
+            }
+            CustomerMember::PersonId => {
+                person_id = c.read(map, member, Text::<PersonId>::new())?.value();
+            }
+            CustomerMember::NotificationEmails => {
+                if let Some(emails) = c
+                    .read(map, member, TextList::<NotificationEmail>::new())?
+                    .value()
+                {
+                    notification_emails = emails;
+                }
+            }
             CustomerMember::WebsiteId => {
                 website_id = c.read(map, member, Text::<WebsiteId>::new())?.value();
             }
@@ -624,7 +951,11 @@ fn read_customer<'de, A: MapAccess<'de>>(
     if others.remove(token).is_some() {
         c.report_at(token, ViolationKind::UnknownField);
     }
-    c.missing::<CustomerMember>(seen);
+    for member in *members {
+        if member.flags().required && seen & member.bit() == 0 {
+            c.report_at(member.key(), ViolationKind::Required);
+        }
+    }
     match (
         id,
         website_id,
@@ -641,6 +972,7 @@ fn read_customer<'de, A: MapAccess<'de>>(
             Some(updated_time),
             Some(revision),
         ) if c.clean_since(mark) => Ok(Got::Value(Customer {
+            contract,
             id,
             website_id,
             organization_id,
@@ -660,6 +992,13 @@ fn read_customer<'de, A: MapAccess<'de>>(
             has_fulfilled_kyc,
             links,
             embedded,
+            preferred_payout_instrument_id,
+            company,
+            locale,
+            tax_numbers,
+            lead_source,
+            person_id,
+            notification_emails,
             others,
         })),
         _ => Ok(Got::Invalid),

@@ -10,7 +10,10 @@ use crate::customer::context::{TokenRejection, UpsertContext};
 use crate::customer::links::{Link, LinkRel, resource_url};
 use crate::customer::{Customer, Money};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
-use crate::ids::{CustomerId, WebsiteId};
+use crate::contact::NotificationEmail;
+use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
+use crate::lead_source::LeadSource;
+use crate::tax_numbers::TaxNumber;
 use crate::object::Member;
 use crate::object::OtherMembers;
 use crate::patch::Patch;
@@ -349,6 +352,29 @@ impl Customer {
         request: UpsertRequest,
         context: &UpsertContext<'_>,
     ) -> Result<UpsertOutcome, UpsertError> {
+        // Nothing mixes revisions: a stored customer or a request of another one is moved to
+        // the context's first, and answers by that revision's rules.
+        let stored = match stored {
+            Some(customer) if customer.contract != context.contract => Some(
+                customer
+                    .to_contract(context.contract)
+                    .map_err(moved_refusal)?,
+            ),
+            stored => stored,
+        };
+        let request = if request.contract == context.contract {
+            request
+        } else {
+            let options = crate::request::ParseOptions::new()
+                .with_contract(context.contract)
+                .with_unknown_members(crate::request::UnknownMembers::Keep);
+            UpsertRequest::parse_with(
+                request.id.as_str(),
+                request.to_body_with_token().as_bytes(),
+                options,
+            )
+            .map_err(moved_refusal)?
+        };
         let stored_id_differs = stored.as_ref().is_some_and(|s| s.id != *id);
         if request.id != *id || stored_id_differs {
             return Err(UpsertError::Invalid(
@@ -366,13 +392,23 @@ impl Customer {
         }
 
         let UpsertRequest {
+            contract: _,
             id: _,
             website_id,
             payment_token,
             default_payment_instrument,
+            default_payment_instrument_id,
+            preferred_payout_instrument_id,
             custom_fields,
             primary_address,
             is_edd_required,
+            locale,
+            tax_numbers,
+            lead_source,
+            person_id,
+            notification_emails,
+            // Members no revision defines are the client's, sent on; never merged.
+            others: _,
         } = request;
         let mut violations = Vec::new();
 
@@ -407,6 +443,24 @@ impl Customer {
             }
         });
 
+        // 2026-08: the id names an instrument of the server's vault, looked up even when a
+        // token wins, so an unknown one is always reported.
+        let looked_up = default_payment_instrument_id.map(|id| {
+            let method = context
+                .instrument_lookup
+                .and_then(|lookup| lookup.method_of(&id));
+            match method {
+                Some(method) => Some(PaymentInstrument::identified(method, id)),
+                None => {
+                    violations.push(at(
+                        RequestMember::DefaultPaymentInstrumentId,
+                        ViolationKind::UnknownInstrument,
+                    ));
+                    None
+                }
+            }
+        });
+
         let mut stored = stored;
         let mut fields = stored
             .as_mut()
@@ -421,9 +475,27 @@ impl Customer {
             return Err(UpsertError::Invalid(ValidationError::new(violations)));
         }
 
-        let instrument_patch = match token_instrument {
-            Some(instrument) => Patch::Value(instrument),
-            None => default_payment_instrument,
+        // The token wins over both ways of naming the instrument (the schema says so).
+        let instrument_patch = match (token_instrument, looked_up) {
+            (Some(instrument), _) => Patch::Value(instrument),
+            (None, Patch::Value(instrument)) => {
+                Patch::Value(instrument.expect("an unknown id was refused above"))
+            }
+            (None, Patch::Null) => Patch::Null,
+            (None, Patch::Absent) => default_payment_instrument,
+        };
+        let tax_numbers = tax_numbers.map(|mut items| {
+            let stored_items = stored.as_ref().and_then(|s| s.tax_numbers.as_deref());
+            crate::tax_numbers::carry_validity(&mut items, stored_items.unwrap_or_default());
+            items
+        });
+        let newer = NewerMembers {
+            preferred_payout_instrument_id,
+            locale,
+            tax_numbers,
+            lead_source,
+            person_id,
+            notification_emails,
         };
 
         let Some(mut customer) = stored else {
@@ -433,6 +505,7 @@ impl Customer {
             customer.default_payment_instrument = instrument_patch.apply(None);
             customer.primary_address = merge_contact(None, primary_address, &mut Vec::new());
             customer.is_edd_required = is_edd_required.unwrap_or(false);
+            newer.merge(&mut customer, &mut Vec::new());
             customer.links = links(&customer, context.base_url(), Vec::new());
             return Ok(UpsertOutcome::Created(customer));
         };
@@ -464,6 +537,7 @@ impl Customer {
                 customer.is_edd_required = value;
             }
         }
+        newer.merge(&mut customer, &mut changes);
 
         let kept_links = std::mem::take(&mut customer.links);
         customer.links = links(&customer, context.base_url(), kept_links);
@@ -487,6 +561,7 @@ impl Customer {
     fn new_at(id: CustomerId, website_id: WebsiteId, context: &UpsertContext<'_>) -> Customer {
         let zero = Money::zero(context.reporting_currency);
         Customer {
+            contract: context.contract,
             id,
             website_id,
             organization_id: context.organization_id.clone(),
@@ -506,6 +581,13 @@ impl Customer {
             has_fulfilled_kyc: false,
             links: Vec::new(),
             embedded: None,
+            preferred_payout_instrument_id: None,
+            company: None,
+            locale: None,
+            tax_numbers: None,
+            lead_source: None,
+            person_id: None,
+            notification_emails: Vec::new(),
             others: OtherMembers::new(),
         }
     }
@@ -516,6 +598,83 @@ impl Customer {
             .iter()
             .find(|link| link.rel() == Some(rel))
             .map(Link::href)
+    }
+}
+
+/// A stored customer or a request that breaks the context's revision when moved to it: its
+/// violations are the 422.
+fn moved_refusal(error: crate::request::RequestError) -> UpsertError {
+    match error {
+        crate::request::RequestError::Invalid(error) => UpsertError::Invalid(error),
+        // The crate's own rendering is JSON; a malformed one would be a bug, reported plainly.
+        crate::request::RequestError::Malformed(_) => {
+            UpsertError::Invalid(ValidationError::from(Violation::new(
+                FieldPath::root(),
+                ViolationKind::Type {
+                    expected: "a JSON object",
+                    nullable: false,
+                },
+            )))
+        }
+    }
+}
+
+/// The members 2026-08 added, as a request sets them: each applied with its own rule and
+/// reported at its own path when it changes.
+struct NewerMembers {
+    preferred_payout_instrument_id: Patch<PaymentInstrumentId>,
+    locale: Patch<Locale>,
+    tax_numbers: Patch<Vec<TaxNumber>>,
+    lead_source: Option<LeadSource>,
+    person_id: Patch<PersonId>,
+    notification_emails: Option<Vec<NotificationEmail>>,
+}
+
+impl NewerMembers {
+    fn merge(self, customer: &mut Customer, changes: &mut Vec<FieldPath>) {
+        replace(
+            &mut customer.preferred_payout_instrument_id,
+            self.preferred_payout_instrument_id,
+            RequestMember::PreferredPayoutInstrumentId,
+            changes,
+        );
+        replace(&mut customer.locale, self.locale, RequestMember::Locale, changes);
+        replace(
+            &mut customer.tax_numbers,
+            self.tax_numbers,
+            RequestMember::TaxNumbers,
+            changes,
+        );
+        replace(
+            &mut customer.lead_source,
+            self.lead_source.into(),
+            RequestMember::LeadSource,
+            changes,
+        );
+        replace(&mut customer.person_id, self.person_id, RequestMember::PersonId, changes);
+        if let Some(emails) = self.notification_emails {
+            if emails != customer.notification_emails {
+                changes.push(path(RequestMember::NotificationEmails));
+                customer.notification_emails = emails;
+            }
+        }
+    }
+}
+
+/// Absent keeps, `null` clears, a value replaces; a change is recorded at `member`'s path.
+fn replace<T: PartialEq>(
+    stored: &mut Option<T>,
+    patch: Patch<T>,
+    member: RequestMember,
+    changes: &mut Vec<FieldPath>,
+) {
+    if patch.is_absent() {
+        return;
+    }
+    let value = patch.apply(None);
+    if value != *stored {
+        changes.push(path(member));
+        *stored = value;
     }
 }
 

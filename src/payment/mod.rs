@@ -10,6 +10,7 @@ pub use method::PaymentMethod;
 pub use token::PaymentToken;
 
 use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
+use crate::contract::{ByContract, Contract};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
 use crate::object::{Described, Fields, Kept, Member, Named, OtherMembers, anchor_of};
@@ -141,6 +142,12 @@ enum Family {
     Check,
 }
 
+/// How each revision resolves a method to its variant: 2023-01 by the table above; 2026-08's
+/// read-only instrument is always `{method, paymentInstrumentId}`, vaulted for `payment-card`,
+/// `ach` and `paypal`, alternative for every other method (`cash` and `check` included).
+static FAMILIES: ByContract<fn(PaymentMethod) -> Family> =
+    ByContract::new(Family::of, Family::of_2026_08);
+
 impl Family {
     fn of(method: PaymentMethod) -> Family {
         match method {
@@ -152,9 +159,21 @@ impl Family {
         }
     }
 
-    /// The family of a method read: one this version does not know is an alternative one.
-    fn of_named(method: &Named<PaymentMethod>) -> Family {
-        method.known().map_or(Family::Alternative, Family::of)
+    fn of_2026_08(method: PaymentMethod) -> Family {
+        match method {
+            PaymentMethod::PaymentCard | PaymentMethod::Ach | PaymentMethod::Paypal => {
+                Family::Vaulted
+            }
+            _ => Family::Alternative,
+        }
+    }
+
+    /// The family of a method read under `contract`: one this version does not know is an
+    /// alternative one.
+    fn of_named(method: &Named<PaymentMethod>, contract: Contract) -> Family {
+        method
+            .known()
+            .map_or(Family::Alternative, FAMILIES.get(contract))
     }
 
     /// The one member besides `method` that the variant has.
@@ -168,6 +187,33 @@ impl Family {
 }
 
 impl PaymentInstrument {
+    /// 2026-08's instrument: `{method, paymentInstrumentId}`, as the upsert sets it from a
+    /// looked-up `defaultPaymentInstrumentId`. Vaulted for `payment-card`, `ach` and `paypal`,
+    /// alternative (with the id) for any other method.
+    ///
+    /// ```
+    /// use rebilly_customer::{PaymentInstrument, PaymentInstrumentId, PaymentMethod};
+    /// let id = PaymentInstrumentId::parse("inst_1").unwrap();
+    /// let cash = PaymentInstrument::identified(PaymentMethod::Cash, id);
+    /// assert_eq!(serde_json::to_string(&cash).unwrap(),
+    ///     r#"{"method":"cash","paymentInstrumentId":"inst_1"}"#);
+    /// ```
+    #[must_use]
+    pub fn identified(method: PaymentMethod, payment_instrument_id: PaymentInstrumentId) -> Self {
+        match Family::of_2026_08(method) {
+            Family::Vaulted => PaymentInstrument::Vaulted(VaultedInstrument {
+                method,
+                payment_instrument_id,
+                others: OtherMembers::new(),
+            }),
+            _ => PaymentInstrument::Alternative(AlternativeInstrument {
+                method: Named::Known(method),
+                payment_instrument_id: Some(payment_instrument_id),
+                others: OtherMembers::new(),
+            }),
+        }
+    }
+
     /// The instrument for `method` with an optional id, resolved by the table above.
     ///
     /// # Errors
@@ -346,8 +392,8 @@ struct MethodShape;
 impl<'de> Shape<'de> for MethodShape {
     type Out = MethodRead;
     const EXPECTED: &'static str = "a string";
-    fn on_str(self, _: &mut Collector, text: &str) -> Got<MethodRead> {
-        Got::Value(match PaymentMethod::parse(&nfc(text)) {
+    fn on_str(self, c: &mut Collector, text: &str) -> Got<MethodRead> {
+        Got::Value(match PaymentMethod::parse_for(&nfc(text), c.contract) {
             Ok(method) => MethodRead::Known(method),
             Err(error) => MethodRead::Unknown(error, text.to_owned()),
         })
@@ -518,7 +564,7 @@ impl<'de> Shape<'de> for InstrumentShape {
             }
             match &method {
                 MethodState::Known(known) => {
-                    let family = Family::of_named(known);
+                    let family = Family::of_named(known, c.contract);
                     let held = Held::read(c, map)?;
                     let is_member = InstrumentMember::from_key(key) == Some(family.member());
                     member.judge(c, family, key, held, anchor, &mut others);
@@ -545,7 +591,7 @@ impl<'de> Shape<'de> for InstrumentShape {
                 return Ok(Got::Invalid);
             }
         };
-        let family = Family::of_named(&method);
+        let family = Family::of_named(&method, c.contract);
         for (key, held) in before_method {
             member.judge(c, family, &key, held, 0, &mut others);
         }
@@ -561,6 +607,20 @@ impl<'de> Shape<'de> for InstrumentShape {
             (_, Named::Other(text)) => {
                 Some(PaymentInstrument::Alternative(AlternativeInstrument {
                     method: Named::Other(text),
+                    payment_instrument_id: member.id.take(),
+                    others: OtherMembers::new(),
+                }))
+            }
+            (Family::Vaulted, Named::Known(method)) if member.id.is_some() => Some(
+                PaymentInstrument::Vaulted(VaultedInstrument {
+                    method,
+                    payment_instrument_id: member.id.take().expect("checked above"),
+                    others: OtherMembers::new(),
+                }),
+            ),
+            (Family::Alternative, Named::Known(method)) => {
+                Some(PaymentInstrument::Alternative(AlternativeInstrument {
+                    method: Named::Known(method),
                     payment_instrument_id: member.id.take(),
                     others: OtherMembers::new(),
                 }))
