@@ -197,6 +197,18 @@ impl<T: WriteJson + ?Sized> WriteJson for &T {
     }
 }
 
+/// Writes a JSON array of values.
+pub(crate) fn write_items<T: WriteJson>(items: &[T], out: &mut JsonOut) {
+    out.raw(b"[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.raw(b",");
+        }
+        item.write_json(out);
+    }
+    out.raw(b"]");
+}
+
 #[cfg(test)]
 mod tests {
     use super::{JsonOut, NEEDS_ESCAPE, needs_escape};
@@ -250,16 +262,4 @@ mod tests {
         out.value(&value);
         assert_eq!(out.into_string(), serde_json::to_string(&value).unwrap());
     }
-}
-
-/// Writes a JSON array of values.
-pub(crate) fn write_items<T: WriteJson>(items: &[T], out: &mut JsonOut) {
-    out.raw(b"[");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.raw(b",");
-        }
-        item.write_json(out);
-    }
-    out.raw(b"]");
 }

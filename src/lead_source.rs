@@ -89,17 +89,19 @@ impl LeadSource {
     /// `unknown_field` for a name that is not one of the eleven; `too_long` past 512 code
     /// points (2083 for `referrer`); `pattern` for a `referrer` that is not an absolute URI.
     pub fn with(mut self, name: &str, value: Option<&str>) -> Result<Self, ValidationError> {
-        let at = |kind| ValidationError::from(Violation::new(FieldPath::root().join(name.to_owned()), kind));
+        let at = |kind| {
+            ValidationError::from(Violation::new(
+                FieldPath::root().join(name.to_owned()),
+                kind,
+            ))
+        };
         let Some(slot) = LeadSourceMember::from_key(name).and_then(slot) else {
             return Err(at(ViolationKind::UnknownField));
         };
         let member = LeadSourceMember::ALL[slot];
         self.values[slot] = match value {
             None => None,
-            Some(text) => Some(
-                check(member, text)
-                    .map_err(|error| prefixed(error, member))?,
-            ),
+            Some(text) => Some(check(member, text).map_err(|error| prefixed(error, member))?),
         };
         Ok(self)
     }
@@ -175,8 +177,7 @@ pub(crate) fn absolute_uri(text: &str) -> Result<(), &'static str> {
             i += 3;
             continue;
         }
-        let allowed = b.is_ascii_alphanumeric()
-            || b"-._~:/?#[]@!$&'()*+,;=".contains(&b);
+        let allowed = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b);
         if !allowed {
             return Err("it holds a character a URI may not hold (spaces and non-ASCII included)");
         }

@@ -37,8 +37,8 @@ mod time;
 pub use codes::{CountryCode, CurrencyCode};
 pub use contact::{
     AddressLine, City, Contact, ContactBuilder, ContactEmail, ContactName, ContactPatch,
-    ContactPhone, DateOfBirth, EMAIL_MAX, EmailAddress, NotificationEmail, JobTitle, Label, ListItem, Organization,
-    PhoneNumber, PostalCode, PrimaryList, Region,
+    ContactPhone, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label, ListItem,
+    NotificationEmail, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
 };
 pub use contract::Contract;
 pub use custom_fields::{
@@ -48,8 +48,7 @@ pub use custom_fields::{
 };
 pub use customer::{
     Conflict, Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
-    TokenRejection,
-    TokenResolver, UpsertContext, UpsertError, UpsertOutcome, WritePlan,
+    TokenRejection, TokenResolver, UpsertContext, UpsertError, UpsertOutcome, WritePlan,
 };
 pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
 pub use ids::{

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::contact::{ContactInto, ContactPatch, NotificationEmail};
+use crate::contact::{ContactInto, ContactPatch, EmailList, NotificationEmail};
 use crate::contract::{ByContract, Contract};
 use crate::custom_fields::{CustomFieldName, CustomFieldsPatch, CustomFieldsShape};
 use crate::customer::CustomerMember;
@@ -302,6 +302,8 @@ pub struct UpsertRequest {
     pub(crate) notification_emails: Option<Vec<NotificationEmail>>,
     /// Members no revision defines, kept with [`UnknownMembers::Keep`] for sending on.
     pub(crate) others: OtherMembers,
+    /// Read with [`UnknownMembers::Keep`]: unknown members may be kept at any level.
+    pub(crate) kept_unknown: bool,
 }
 
 impl UpsertRequest {
@@ -340,6 +342,7 @@ impl UpsertRequest {
         // never leaves the parser. The members are written in place, not returned up the walk.
         let mut request = UpsertRequest::new(id.unwrap_or_else(|| CustomerId::from_static("_")));
         request.contract = options.contract;
+        request.kept_unknown = options.unknown_members == UnknownMembers::Keep;
         let top = TopLevel {
             c: &mut c,
             path_id: &path_id,
@@ -401,7 +404,13 @@ impl UpsertRequest {
             person_id: Patch::Absent,
             notification_emails: None,
             others: OtherMembers::new(),
+            kept_unknown: false,
         }
+    }
+
+    /// Whether the request was read keeping unknown members ([`UnknownMembers::Keep`]).
+    pub(crate) fn keeps_unknown(&self) -> bool {
+        self.kept_unknown
     }
 
     /// The revision the request was built for.
@@ -788,21 +797,6 @@ impl UpsertRequest {
     }
 }
 
-/// A list of notification emails as JSON.
-struct EmailList<'a>(&'a [NotificationEmail]);
-
-impl Serialize for EmailList<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
-
-impl WriteJson for EmailList<'_> {
-    fn write_json(&self, out: &mut crate::json::JsonOut) {
-        crate::json::write_items(self.0, out);
-    }
-}
-
 /// The normalized request: the path id and the members that were sent, in NFC; never the token.
 impl Described for UpsertRequest {
     type Member = RequestMember;
@@ -968,18 +962,12 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                     request.is_edd_required = c.read(map, member, Bool)?.value();
                 }
                 RequestMember::DefaultPaymentInstrumentId => {
-                    request.default_payment_instrument_id = Patch::from_got(c.read(
-                        map,
-                        member,
-                        Text::<PaymentInstrumentId>::new(),
-                    )?);
+                    request.default_payment_instrument_id =
+                        Patch::from_got(c.read(map, member, Text::<PaymentInstrumentId>::new())?);
                 }
                 RequestMember::PreferredPayoutInstrumentId => {
-                    request.preferred_payout_instrument_id = Patch::from_got(c.read(
-                        map,
-                        member,
-                        Text::<PaymentInstrumentId>::new(),
-                    )?);
+                    request.preferred_payout_instrument_id =
+                        Patch::from_got(c.read(map, member, Text::<PaymentInstrumentId>::new())?);
                 }
                 RequestMember::Locale => {
                     request.locale = Patch::from_got(c.read(map, member, Text::<Locale>::new())?);

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::contract::{ByContract, Contract};
 use crate::de::{self, Collector, Got, Shape, Text};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::TagId;
 use crate::object::{self, Described, Fields, Kept, Member, Named, OtherMembers, keys};
-use crate::contract::{ByContract, Contract};
 use crate::text::{TAG_NAME_CLASS, TAG_NAME_CLASS_2026_08, TextRule};
 use crate::time::Timestamp;
 
@@ -282,10 +282,12 @@ impl<'de> Shape<'de> for TagShape {
                         c.read(map, member, de::RawShape)?
                             .value()
                             .and_then(|raw| match raw {
-                                de::Raw::Text(text) => Some(match TagType::parse_for(&text, c.contract) {
-                                    Ok(known) => Named::Known(known),
-                                    Err(_) => Named::Other(text.into_boxed_str()),
-                                }),
+                                de::Raw::Text(text) => {
+                                    Some(match TagType::parse_for(&text, c.contract) {
+                                        Ok(known) => Named::Known(known),
+                                        Err(_) => Named::Other(text.into_boxed_str()),
+                                    })
+                                }
                                 de::Raw::NotText => {
                                     c.report_at(
                                         member.key(),

@@ -332,7 +332,10 @@ fn payment_methods_round_trip_their_exact_spelling() {
     let names: Vec<&str> = list.lines().filter(|l| !l.is_empty()).collect();
     assert_eq!(names.len(), 175);
     assert_eq!(PaymentMethod::ALL.len(), 199);
-    assert_eq!(PaymentMethod::of(rebilly_customer::Contract::Seed2023_01).len(), 175);
+    assert_eq!(
+        PaymentMethod::of(rebilly_customer::Contract::Seed2023_01).len(),
+        175
+    );
     for name in names {
         let method = PaymentMethod::parse(name).unwrap();
         assert_eq!(method.as_str(), name);

@@ -54,6 +54,21 @@ impl NotificationEmail {
 
 string_value!(NotificationEmail);
 
+/// A list of notification emails as JSON, for the request's and the customer's writers.
+pub(crate) struct EmailList<'a>(pub(crate) &'a [NotificationEmail]);
+
+impl serde::Serialize for EmailList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl crate::json::WriteJson for EmailList<'_> {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        crate::json::write_items(self.0, out);
+    }
+}
+
 /// The canonical form of a mailbox of at most `max` code points, or every violation.
 fn mailbox_within(text: Cow<'_, str>, max: usize) -> Result<String, ValidationError> {
     {

@@ -42,7 +42,10 @@ fn parse_item<V: ParseText>(
         let segment = [member.key().into()];
         error.into_iter().map(move |v| v.prefixed(&segment))
     };
-    match (Label::parse(label), V::parse_text(value, crate::Contract::Seed2023_01)) {
+    match (
+        Label::parse(label),
+        V::parse_text(value, crate::Contract::Seed2023_01),
+    ) {
         (Ok(label), Ok(value)) => Ok(ListItem::new(label, value, primary)),
         (label, value) => {
             let mut violations = Vec::new();

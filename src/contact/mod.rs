@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer};
 
 pub use date::DateOfBirth;
 pub(crate) use date::{FULL_DATE, parse_full_date};
+pub(crate) use email::EmailList;
 pub use email::{EMAIL_MAX, EmailAddress, NotificationEmail};
 pub use list::{ContactEmail, ContactPhone, ListItem, PrimaryList};
 pub use text_fields::{
@@ -243,6 +244,10 @@ macro_rules! contact_members {
                         ContactMember::Hash => {}
                     }
                 }
+            }
+
+            fn other_members(&self) -> &OtherMembers {
+                &self.others
             }
         }
 

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::codes::CurrencyCode;
 use crate::contact::{
-    Contact, ContactName, ContactPatch, ContactShape, EmailAddress, NotificationEmail,
+    Contact, ContactName, ContactPatch, ContactShape, EmailAddress, EmailList, NotificationEmail,
 };
 use crate::contract::{ByContract, Contract};
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
@@ -567,21 +567,6 @@ impl Described for StoredForm<'_> {
     }
 }
 
-/// A list of notification emails as JSON.
-struct EmailList<'a>(&'a [NotificationEmail]);
-
-impl Serialize for EmailList<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
-
-impl WriteJson for EmailList<'_> {
-    fn write_json(&self, out: &mut JsonOut) {
-        crate::json::write_items(self.0, out);
-    }
-}
-
 serialize_described!(Customer);
 
 /// `_embedded`: always `{}`, since nothing is embedded unless asked for.
@@ -643,7 +628,9 @@ impl Customer {
                     request.primary_address =
                         self.primary_address.as_ref().map(ContactPatch::from).into();
                 }
-                RequestMember::IsEddRequired => request.is_edd_required = Some(self.is_edd_required),
+                RequestMember::IsEddRequired => {
+                    request.is_edd_required = Some(self.is_edd_required)
+                }
                 RequestMember::PreferredPayoutInstrumentId => {
                     request.preferred_payout_instrument_id =
                         self.preferred_payout_instrument_id.clone().into();
@@ -843,8 +830,9 @@ fn read_customer<'de, A: MapAccess<'de>>(
         match member {
             CustomerMember::Id => id = c.read(map, member, Text::<CustomerId>::new())?.value(),
             CustomerMember::PreferredPayoutInstrumentId => {
-                preferred_payout_instrument_id =
-                    c.read(map, member, Text::<PaymentInstrumentId>::new())?.value();
+                preferred_payout_instrument_id = c
+                    .read(map, member, Text::<PaymentInstrumentId>::new())?
+                    .value();
             }
             // The server's: kept as read.
             CustomerMember::Company => {

@@ -5,21 +5,21 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::contact::Contact;
+use crate::contact::NotificationEmail;
 use crate::custom_fields::{CustomFieldName, CustomFieldRule, CustomFields, CustomFieldsPatch};
 use crate::customer::context::{TokenRejection, UpsertContext};
 use crate::customer::links::{Link, LinkRel, resource_url};
 use crate::customer::{Customer, Money};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
-use crate::contact::NotificationEmail;
 use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::lead_source::LeadSource;
-use crate::tax_numbers::TaxNumber;
 use crate::object::Member;
 use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
 use crate::request::{RequestMember, UpsertRequest};
 use crate::tags::CustomerTags;
+use crate::tax_numbers::TaxNumber;
 
 /// What an upsert did. Every variant holds the customer to render, with its derived members and
 /// links recomputed.
@@ -362,12 +362,15 @@ impl Customer {
             ),
             stored => stored,
         };
-        let request = if request.contract == context.contract {
+        // Members a client kept for sending on (`UnknownMembers::Keep`) are never merged: such
+        // a request is read again without them, and one of another revision under the
+        // context's.
+        let request = if request.contract == context.contract && !request.keeps_unknown() {
             request
         } else {
             let options = crate::request::ParseOptions::new()
                 .with_contract(context.contract)
-                .with_unknown_members(crate::request::UnknownMembers::Keep);
+                .with_unknown_members(crate::request::UnknownMembers::Ignore);
             UpsertRequest::parse_with(
                 request.id.as_str(),
                 request.to_body_with_token().as_bytes(),
@@ -409,6 +412,7 @@ impl Customer {
             notification_emails,
             // Members no revision defines are the client's, sent on; never merged.
             others: _,
+            kept_unknown: _,
         } = request;
         let mut violations = Vec::new();
 
@@ -638,7 +642,12 @@ impl NewerMembers {
             RequestMember::PreferredPayoutInstrumentId,
             changes,
         );
-        replace(&mut customer.locale, self.locale, RequestMember::Locale, changes);
+        replace(
+            &mut customer.locale,
+            self.locale,
+            RequestMember::Locale,
+            changes,
+        );
         replace(
             &mut customer.tax_numbers,
             self.tax_numbers,
@@ -651,7 +660,12 @@ impl NewerMembers {
             RequestMember::LeadSource,
             changes,
         );
-        replace(&mut customer.person_id, self.person_id, RequestMember::PersonId, changes);
+        replace(
+            &mut customer.person_id,
+            self.person_id,
+            RequestMember::PersonId,
+            changes,
+        );
         if let Some(emails) = self.notification_emails {
             if emails != customer.notification_emails {
                 changes.push(path(RequestMember::NotificationEmails));

@@ -9,8 +9,8 @@ use serde::{Deserialize, Deserializer};
 pub use method::PaymentMethod;
 pub use token::PaymentToken;
 
-use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::contract::{ByContract, Contract};
+use crate::de::{self, Collector, Got, Raw, RawShape, Seed, Shape, Skip};
 use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
 use crate::ids::PaymentInstrumentId;
 use crate::object::{Described, Fields, Kept, Member, Named, OtherMembers, anchor_of};
@@ -611,13 +611,13 @@ impl<'de> Shape<'de> for InstrumentShape {
                     others: OtherMembers::new(),
                 }))
             }
-            (Family::Vaulted, Named::Known(method)) if member.id.is_some() => Some(
-                PaymentInstrument::Vaulted(VaultedInstrument {
+            (Family::Vaulted, Named::Known(method)) if member.id.is_some() => {
+                Some(PaymentInstrument::Vaulted(VaultedInstrument {
                     method,
                     payment_instrument_id: member.id.take().expect("checked above"),
                     others: OtherMembers::new(),
-                }),
-            ),
+                }))
+            }
             (Family::Alternative, Named::Known(method)) => {
                 Some(PaymentInstrument::Alternative(AlternativeInstrument {
                     method: Named::Known(method),

@@ -1,0 +1,692 @@
+//! SPEC section 8: the two revisions. Each 2026-08 rule at its edges, the same inputs under
+//! 2023-01 where the answer differs, the upsert of the new members, records moved between
+//! revisions, and clients that send back what they read.
+
+use std::collections::HashMap;
+
+use rebilly_customer::*;
+use serde_json::{Value, json};
+
+const ID: &str = "cus_1";
+const NEW: Contract = Contract::Rebilly2026_08;
+const SEED: Contract = Contract::Seed2023_01;
+
+fn options(contract: Contract) -> ParseOptions {
+    ParseOptions::new().with_contract(contract)
+}
+
+fn parse(contract: Contract, body: &Value) -> Result<UpsertRequest, RequestError> {
+    UpsertRequest::parse_with(ID, body.to_string().as_bytes(), options(contract))
+}
+
+/// The `(field, code)` pairs of a refused body, in order; empty when it is accepted.
+#[track_caller]
+fn verdict(contract: Contract, body: &Value) -> Vec<(String, String)> {
+    match parse(contract, body) {
+        Ok(_) => Vec::new(),
+        Err(RequestError::Invalid(error)) => error
+            .violations()
+            .iter()
+            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .collect(),
+        Err(other) => panic!("not a 422: {other}"),
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+        .collect()
+}
+
+fn context(contract: Contract) -> UpsertContext<'static> {
+    UpsertContext::new(
+        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+        OrganizationId::parse("org_1").unwrap(),
+    )
+    .with_contract(contract)
+}
+
+fn id() -> CustomerId {
+    CustomerId::parse(ID).unwrap()
+}
+
+#[track_caller]
+fn upsert(
+    stored: Option<&Customer>,
+    body: &Value,
+    context: &UpsertContext<'_>,
+) -> Result<UpsertOutcome, UpsertError> {
+    let request = parse(context.contract(), body).unwrap();
+    Customer::apply_upsert(stored.cloned(), &id(), request, context)
+}
+
+const FIVE_NAMES: [&str; 5] = ["अनुराग", "สมศักดิ์", "مُحَمَّد", "முருகன்", "יִצְחָק"];
+
+#[test]
+fn names_with_combining_marks_are_2026_names_and_not_2023_ones() {
+    for name in FIVE_NAMES {
+        for member in ["firstName", "lastName", "city", "organization", "address"] {
+            let body = json!({"primaryAddress": {member: name}});
+            assert_eq!(verdict(NEW, &body), pairs(&[]), "{member} {name}");
+            let field = format!("primaryAddress.{member}");
+            assert_eq!(
+                verdict(SEED, &body),
+                pairs(&[(&field, "pattern")]),
+                "{member} {name}"
+            );
+        }
+        assert_eq!(ContactName::parse_for(name, NEW).unwrap().as_str(), name);
+        assert!(ContactName::parse(name).is_err());
+    }
+}
+
+#[test]
+fn astral_letters_are_2023_names_and_not_2026_ones() {
+    for name in ["𠮷", "\u{1D400}", "ab𠮷"] {
+        for member in ["firstName", "region", "jobTitle", "address2"] {
+            let body = json!({"primaryAddress": {member: name}});
+            let field = format!("primaryAddress.{member}");
+            assert_eq!(verdict(NEW, &body), pairs(&[(&field, "pattern")]), "{name}");
+            assert_eq!(verdict(SEED, &body), pairs(&[]), "{name}");
+        }
+    }
+    // An astral character that is no letter is refused by both.
+    let body = json!({"primaryAddress": {"firstName": "a😀"}});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[("primaryAddress.firstName", "pattern")])
+    );
+    assert_eq!(
+        verdict(SEED, &body),
+        pairs(&[("primaryAddress.firstName", "pattern")])
+    );
+}
+
+#[test]
+fn empty_text_nul_and_punctuation_at_the_class_edges() {
+    let body = json!({"primaryAddress": {"firstName": ""}});
+    for contract in Contract::ALL {
+        assert_eq!(
+            verdict(contract, &body),
+            pairs(&[("primaryAddress.firstName", "empty")])
+        );
+    }
+    // U+0000 and U+FFFF are the ends of the BMP range; `!` and `@` are outside every 2023 class.
+    for text in ["\u{0}", "a\u{FFFF}", "R2-D2!", "a@b", "\u{0301}"] {
+        let body = json!({"primaryAddress": {"lastName": text, "jobTitle": text}});
+        assert_eq!(verdict(NEW, &body), pairs(&[]), "{text:?}");
+        // `json!` writes members in name order.
+        assert_eq!(
+            verdict(SEED, &body),
+            pairs(&[
+                ("primaryAddress.jobTitle", "pattern"),
+                ("primaryAddress.lastName", "pattern")
+            ]),
+            "{text:?}"
+        );
+    }
+    // Postal code and country keep their 2023 rules.
+    let body = json!({"primaryAddress": {"postalCode": "é1", "country": "ZZ"}});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[
+            ("primaryAddress.country", "unknown_country"),
+            ("primaryAddress.postalCode", "pattern")
+        ])
+    );
+}
+
+#[test]
+fn lengths_are_unchanged_and_counted_in_code_points_under_2026() {
+    let at_limit = "ज".repeat(45);
+    let over = "ज".repeat(46);
+    let body = json!({"primaryAddress": {"firstName": at_limit, "city": over}});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[("primaryAddress.city", "too_long")])
+    );
+    let organization = "€".repeat(256);
+    let body = json!({"primaryAddress": {"organization": organization}});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[("primaryAddress.organization", "too_long")])
+    );
+}
+
+#[test]
+fn new_members_are_2026_members_and_unknown_in_2023() {
+    let body = json!({
+        "defaultPaymentInstrumentId": "inst_1",
+        "preferredPayoutInstrumentId": "inst_2",
+        "personId": "per_1",
+        "locale": "fr-CA",
+        "notificationEmails": ["ops@example.com"],
+        "taxNumbers": [{"type": "eu-vat", "value": "DE1"}],
+        "leadSource": {"medium": "email"},
+    });
+    assert_eq!(verdict(NEW, &body), pairs(&[]));
+    let unknown: Vec<(String, String)> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|key| (key.clone(), "unknown_field".to_owned()))
+        .collect();
+    let mut seed = verdict(SEED, &body);
+    seed.sort();
+    let mut expected = unknown;
+    expected.sort();
+    assert_eq!(seed, expected);
+    // isEddRequired is a 2023 member only.
+    let body = json!({"isEddRequired": true});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[("isEddRequired", "unknown_field")])
+    );
+    assert_eq!(verdict(SEED, &body), pairs(&[]));
+}
+
+#[test]
+fn every_added_member_at_its_limit_and_one_over() {
+    let at = |n: usize| "é".repeat(n);
+    for member in [
+        "defaultPaymentInstrumentId",
+        "preferredPayoutInstrumentId",
+        "personId",
+    ] {
+        assert_eq!(
+            verdict(NEW, &json!({member: at(50)})),
+            pairs(&[]),
+            "{member}"
+        );
+        assert_eq!(
+            verdict(NEW, &json!({member: at(51)})),
+            pairs(&[(member, "too_long")]),
+            "{member}"
+        );
+        assert_eq!(
+            verdict(NEW, &json!({member: ""})),
+            pairs(&[(member, "empty")])
+        );
+        assert_eq!(
+            verdict(NEW, &json!({member: null})),
+            pairs(&[]),
+            "{member} null"
+        );
+        assert_eq!(
+            verdict(NEW, &json!({member: 5})),
+            pairs(&[(member, "type")])
+        );
+    }
+    for member in LeadSource::member_names().filter(|m| *m != "referrer") {
+        let body = json!({"leadSource": {member: at(512)}});
+        assert_eq!(verdict(NEW, &body), pairs(&[]), "{member}");
+        let body = json!({"leadSource": {member: at(513), "createdTime": "not checked"}});
+        let field = format!("leadSource.{member}");
+        assert_eq!(
+            verdict(NEW, &body),
+            pairs(&[(&field, "too_long")]),
+            "{member}"
+        );
+    }
+    let referrer = |n: usize| format!("https://example.com/{}", "a".repeat(n - 20));
+    assert_eq!(referrer(2083).len(), 2083);
+    let body = json!({"leadSource": {"referrer": referrer(2083)}});
+    assert_eq!(verdict(NEW, &body), pairs(&[]));
+    let body = json!({"leadSource": {"referrer": referrer(2084)}});
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[("leadSource.referrer", "too_long")])
+    );
+    for uri in [
+        "mailto:a@example.com",
+        "urn:isbn:0451450523",
+        "http://localhost:8080/a?b=%20",
+    ] {
+        let body = json!({"leadSource": {"referrer": uri}});
+        assert_eq!(verdict(NEW, &body), pairs(&[]), "{uri}");
+    }
+    for not_uri in [
+        "example.com/a",
+        "https://exa mple.com",
+        "1http://a",
+        "http://a/%zz",
+        "https://é.com",
+    ] {
+        let body = json!({"leadSource": {"referrer": not_uri}});
+        assert_eq!(
+            verdict(NEW, &body),
+            pairs(&[("leadSource.referrer", "pattern")]),
+            "{not_uri}"
+        );
+    }
+    // A long address is a notification email (no cap), but not a contact email (255).
+    let long = format!(
+        "{}@{}.com",
+        "a".repeat(64),
+        vec!["b".repeat(63); 4].join(".")
+    );
+    assert!(long.len() > 255);
+    assert_eq!(
+        verdict(NEW, &json!({"notificationEmails": [long]})),
+        pairs(&[])
+    );
+    assert!(EmailAddress::parse(&long).is_err());
+}
+
+#[test]
+fn new_members_report_every_error_with_its_path() {
+    let body = json!({
+        "notificationEmails": ["ok@example.com", "nope", 3, "ok@example.com"],
+        "taxNumbers": [
+            {"type": "us-ein", "value": "1"},
+            {"value": 5, "isDefault": "yes", "isValid": "not checked", "id": "x"},
+            {"type": "other", "value": "A", "isDefault": true}
+        ],
+        "leadSource": {"medium": 1, "colour": "red", "path": null},
+        "isEddRequired": false,
+        "defaultPaymentInstrument": {"method": "not a method", "anything": 1},
+        "company": {"name": "ignored"},
+    });
+    // In document order (`json!` writes members in name order); read-only members unchecked.
+    assert_eq!(
+        verdict(NEW, &body),
+        pairs(&[
+            ("isEddRequired", "unknown_field"),
+            ("leadSource.colour", "unknown_field"),
+            ("leadSource.medium", "type"),
+            ("notificationEmails.1", "invalid_email"),
+            ("notificationEmails.2", "type"),
+            ("taxNumbers.0.type", "pattern"),
+            ("taxNumbers.1.id", "unknown_field"),
+            ("taxNumbers.1.isDefault", "type"),
+            ("taxNumbers.1.value", "type"),
+            ("taxNumbers.1.type", "required"),
+        ])
+    );
+    for member in ["notificationEmails", "leadSource"] {
+        assert_eq!(
+            verdict(NEW, &json!({member: null})),
+            pairs(&[(member, "not_null")])
+        );
+    }
+    assert_eq!(verdict(NEW, &json!({"taxNumbers": null})), pairs(&[]));
+    assert_eq!(verdict(NEW, &json!({"locale": ""})), pairs(&[]));
+}
+
+#[test]
+fn the_2026_methods_and_tags_belong_to_2026() {
+    assert!(PaymentMethod::parse("Affirm").is_err());
+    assert!(PaymentMethod::parse_for("Affirm", NEW).is_ok());
+    assert_eq!(PaymentMethod::of(NEW).len(), 199);
+    assert_eq!(
+        PaymentMethod::of(NEW)
+            .iter()
+            .filter(|m| m.since() == NEW)
+            .count(),
+        24
+    );
+    // A 2023 request may set an instrument; its method list is the seed's.
+    let body = json!({"defaultPaymentInstrument": {"method": "Affirm"}});
+    assert_eq!(
+        verdict(SEED, &body),
+        pairs(&[("defaultPaymentInstrument.method", "unknown_method")])
+    );
+    assert!(TagName::parse_for("vip+gold", NEW).is_ok());
+    assert!(TagName::parse("vip+gold").is_err());
+    assert!(TagName::parse_for("vip!", NEW).is_err());
+    assert_eq!(
+        TagType::parse_for("aml-check", NEW).unwrap(),
+        TagType::AmlCheck
+    );
+    assert!(TagType::parse("aml-check").is_err());
+}
+
+fn vault() -> HashMap<String, PaymentMethod> {
+    [
+        ("inst_card".to_owned(), PaymentMethod::PaymentCard),
+        ("inst_cash".to_owned(), PaymentMethod::Cash),
+        (
+            "inst_new".to_owned(),
+            PaymentMethod::parse_for("Affirm", NEW).unwrap(),
+        ),
+    ]
+    .into()
+}
+
+#[test]
+fn a_2026_create_renders_every_member_in_order() {
+    let body = json!({
+        "websiteId": "web_1",
+        "locale": "fr-CA",
+        "leadSource": {"source": "newsletter"},
+        "primaryAddress": {"firstName": "अनुराग"},
+    });
+    let created = upsert(None, &body, &context(NEW)).unwrap();
+    let customer = created.customer();
+    assert_eq!(customer.contract(), NEW);
+    let text = customer.to_json();
+    let response: Value = serde_json::from_str(&text).unwrap();
+    // Each top-level member's first appearance, in the text: before any nested one of that name.
+    let expected = [
+        "id",
+        "email",
+        "firstName",
+        "lastName",
+        "websiteId",
+        "defaultPaymentInstrument",
+        "preferredPayoutInstrumentId",
+        "createdTime",
+        "updatedTime",
+        "customFields",
+        "primaryAddress",
+        "company",
+        "averageValue",
+        "paymentCount",
+        "lastPaymentTime",
+        "lifetimeRevenue",
+        "invoiceCount",
+        "tags",
+        "revision",
+        "hasFulfilledKyc",
+        "organizationId",
+        "locale",
+        "taxNumbers",
+        "personId",
+        "notificationEmails",
+        "_links",
+        "_embedded",
+    ];
+    assert_eq!(response.as_object().unwrap().len(), expected.len());
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|key| text.find(&format!("\"{key}\":")).expect(key))
+        .collect();
+    assert!(positions.is_sorted(), "{text}");
+    assert_eq!(response["notificationEmails"], json!([]));
+    for member in [
+        "taxNumbers",
+        "personId",
+        "preferredPayoutInstrumentId",
+        "company",
+    ] {
+        assert_eq!(response[member], Value::Null, "{member}");
+    }
+    assert_eq!(response["firstName"], "अनुराग");
+    // The stored form adds the lead source, all eleven members, `null` when unset.
+    let stored: Value = serde_json::from_str(&customer.to_stored_json()).unwrap();
+    assert_eq!(stored["leadSource"]["source"], "newsletter");
+    assert_eq!(stored["leadSource"]["medium"], Value::Null);
+    assert_eq!(stored["leadSource"].as_object().unwrap().len(), 11);
+    assert_eq!(
+        serde_json::to_string(customer).unwrap(),
+        customer.to_json(),
+        "Serialize writes the response"
+    );
+    // Read back, it is the same customer, and the same body again changes nothing.
+    let read = Customer::parse_for(customer.to_stored_json().as_bytes(), NEW).unwrap();
+    assert_eq!(&read, customer);
+    let again = upsert(Some(&read), &body, &context(NEW)).unwrap();
+    assert!(matches!(again, UpsertOutcome::Unchanged(_)), "{again:?}");
+}
+
+#[test]
+fn the_default_instrument_comes_from_the_lookup() {
+    let vault = vault();
+    let with_vault = context(NEW).with_instrument_lookup(&vault);
+    let body = json!({"websiteId": "web_1", "defaultPaymentInstrumentId": "inst_cash"});
+    let created = upsert(None, &body, &with_vault).unwrap();
+    let response: Value = serde_json::from_str(&created.customer().to_json()).unwrap();
+    assert_eq!(
+        response["defaultPaymentInstrument"],
+        json!({"method": "cash", "paymentInstrumentId": "inst_cash"})
+    );
+    assert!(
+        response["_links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["rel"] == "defaultPaymentInstrument")
+    );
+    assert!(response.get("defaultPaymentInstrumentId").is_none());
+
+    // Another id is a change of the instrument; null clears it.
+    let stored = created.into_customer();
+    let changed = upsert(
+        Some(&stored),
+        &json!({"defaultPaymentInstrumentId": "inst_new"}),
+        &with_vault,
+    )
+    .unwrap();
+    assert_eq!(
+        changed
+            .changes()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["defaultPaymentInstrument"]
+    );
+    assert_eq!(
+        changed
+            .customer()
+            .default_payment_instrument()
+            .unwrap()
+            .method_name(),
+        "Affirm"
+    );
+    let cleared = upsert(
+        Some(&stored),
+        &json!({"defaultPaymentInstrumentId": null}),
+        &with_vault,
+    )
+    .unwrap();
+    assert_eq!(cleared.customer().default_payment_instrument(), None);
+
+    // Unknown ids: reported at the upsert stage, with the other upsert-level errors, also
+    // when a token wins; with no lookup every id is unknown.
+    let body = json!({"defaultPaymentInstrumentId": "inst_gone", "paymentToken": "tok_1"});
+    let Err(UpsertError::Invalid(error)) = upsert(None, &body, &with_vault) else {
+        panic!()
+    };
+    let found: Vec<(String, ErrorCode)> = error
+        .violations()
+        .iter()
+        .map(|v| (v.field(), v.code()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("websiteId".to_owned(), ErrorCode::Required),
+            ("paymentToken".to_owned(), ErrorCode::TokenRejected),
+            (
+                "defaultPaymentInstrumentId".to_owned(),
+                ErrorCode::UnknownInstrument
+            ),
+        ]
+    );
+    let body = json!({"websiteId": "web_1", "defaultPaymentInstrumentId": "inst_card"});
+    let Err(UpsertError::Invalid(error)) = upsert(None, &body, &context(NEW)) else {
+        panic!()
+    };
+    assert_eq!(error.violations()[0].code(), ErrorCode::UnknownInstrument);
+    // The 409 comes first.
+    let conflict = upsert(None, &body, &context(NEW).with_expected_revision(1));
+    assert!(matches!(conflict, Err(UpsertError::Conflict(_))));
+
+    // A token wins over the id.
+    let resolver = |_: &PaymentToken| {
+        Ok(PaymentInstrument::identified(
+            PaymentMethod::Ach,
+            PaymentInstrumentId::parse("inst_tok").unwrap(),
+        ))
+    };
+    let both = with_vault.clone().with_token_resolver(&resolver);
+    let body = json!({"websiteId": "web_1", "defaultPaymentInstrumentId": "inst_card",
+        "paymentToken": "tok_1"});
+    let created = upsert(None, &body, &both).unwrap();
+    assert_eq!(
+        created
+            .customer()
+            .default_payment_instrument()
+            .unwrap()
+            .payment_instrument_id()
+            .unwrap()
+            .as_str(),
+        "inst_tok"
+    );
+}
+
+#[test]
+fn new_members_merge_and_report_their_changes() {
+    let base = json!({
+        "websiteId": "web_1",
+        "taxNumbers": [{"type": "eu-vat", "value": "DE1", "isDefault": true}],
+        "notificationEmails": ["a@Example.com"],
+        "personId": "per_1",
+    });
+    let created = upsert(None, &base, &context(NEW)).unwrap().into_customer();
+    assert_eq!(created.notification_emails()[0].as_str(), "a@example.com");
+    // The server validates a tax number; the next upsert keeps its isValid.
+    let mut stored_json: Value = serde_json::from_str(&created.to_stored_json()).unwrap();
+    stored_json["taxNumbers"][0]["isValid"] = json!(true);
+    let stored = Customer::parse_for(stored_json.to_string().as_bytes(), NEW).unwrap();
+    let body = json!({
+        "taxNumbers": [{"type": "eu-vat", "value": "DE1", "isDefault": true, "isValid": false},
+            {"type": "other", "value": "X"}],
+        "locale": "de",
+        "personId": null,
+        "leadSource": {},
+        "notificationEmails": ["a@example.COM"],
+    });
+    let updated = upsert(Some(&stored), &body, &context(NEW)).unwrap();
+    let changes: Vec<String> = updated.changes().iter().map(ToString::to_string).collect();
+    assert_eq!(changes, ["locale", "taxNumbers", "leadSource", "personId"]);
+    let taxes = updated.customer().tax_numbers().unwrap();
+    assert_eq!(taxes[0].is_valid(), Some(true));
+    assert_eq!(taxes[1].is_valid(), None);
+    assert!(!taxes[1].is_default());
+    assert_eq!(updated.customer().revision(), 1);
+    // `{}` again is no change; a read-only company is kept.
+    let again = upsert(
+        Some(updated.customer()),
+        &json!({"leadSource": {}}),
+        &context(NEW),
+    )
+    .unwrap();
+    assert!(matches!(again, UpsertOutcome::Unchanged(_)));
+}
+
+#[test]
+fn records_move_between_revisions_without_loss() {
+    // A 2023 record: isEddRequired is kept in the stored form under 2026, not in its response.
+    let seed = upsert(
+        None,
+        &json!({"websiteId": "web_1", "isEddRequired": true}),
+        &context(SEED),
+    )
+    .unwrap()
+    .into_customer();
+    let moved = seed.to_contract(NEW).unwrap();
+    assert!(moved.to_stored_json().contains(r#""isEddRequired":true"#));
+    assert!(!moved.to_json().contains("isEddRequired"));
+    let back = moved.to_contract(SEED).unwrap();
+    assert!(back.is_edd_required());
+    // 2026's members come back to 2023 as members it does not define, kept as read.
+    assert_eq!(
+        back.other_members()
+            .get("notificationEmails")
+            .unwrap()
+            .get(),
+        "[]"
+    );
+    assert_eq!(
+        back.to_contract(NEW).unwrap().to_stored_json(),
+        moved.to_stored_json()
+    );
+
+    // A 2026 record read under 2023 keeps what 2023 does not define, and writes it back.
+    let vault = vault();
+    let body = json!({"websiteId": "web_1", "locale": "fr", "leadSource": {"term": "t"},
+        "taxNumbers": [{"type": "other", "value": "1"}], "defaultPaymentInstrumentId": "inst_new",
+        "notificationEmails": ["x@example.com"]});
+    let new = upsert(None, &body, &context(NEW).with_instrument_lookup(&vault))
+        .unwrap()
+        .into_customer();
+    let old = Customer::parse_for(new.to_stored_json().as_bytes(), SEED).unwrap();
+    let names: Vec<&str> = old.other_members().iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            "preferredPayoutInstrumentId",
+            "company",
+            "locale",
+            "taxNumbers",
+            "leadSource",
+            "personId",
+            "notificationEmails"
+        ]
+    );
+    // Back under 2026 it is the same response; its stored form keeps the `isEddRequired`
+    // default that the 2023 form wrote, as any 2023 record's does.
+    let returned = old.to_contract(NEW).unwrap();
+    assert_eq!(returned.to_json(), new.to_json());
+    assert_eq!(
+        returned
+            .to_stored_json()
+            .replace(r#""isEddRequired":false,"#, ""),
+        new.to_stored_json()
+    );
+    // An upsert under 2026 onto the 2023 record moves it first.
+    let updated = upsert(Some(&seed), &json!({"locale": "en"}), &context(NEW)).unwrap();
+    assert_eq!(updated.customer().contract(), NEW);
+    assert!(
+        updated
+            .customer()
+            .to_stored_json()
+            .contains(r#""isEddRequired":true"#)
+    );
+}
+
+#[test]
+fn a_2026_response_read_and_sent_back_changes_nothing() {
+    let vault = vault();
+    let ctx = context(NEW).with_instrument_lookup(&vault);
+    let body = json!({"websiteId": "web_1", "locale": "fr", "personId": "p",
+        "preferredPayoutInstrumentId": "inst_p", "defaultPaymentInstrumentId": "inst_card",
+        "taxNumbers": [{"type": "other", "value": "1"}],
+        "notificationEmails": ["x@example.com", "x@example.com"],
+        "customFields": {"n": 1.0}, "primaryAddress": {"firstName": "สมศักดิ์", "address": "a!b"}});
+    let created = upsert(None, &body, &ctx).unwrap().into_customer();
+    // What a client reads: the response, with members no revision defines.
+    let mut response: Value = serde_json::from_str(&created.to_json()).unwrap();
+    response["loyalty"] = json!({"tier": 123456789012345678901234567890u128.to_string()});
+    response["primaryAddress"]["nickname"] = json!("Sam");
+    let read = Customer::parse_for(response.to_string().as_bytes(), NEW).unwrap();
+    let request = read.to_request();
+    assert_eq!(request.contract(), NEW);
+    let body = request.to_body_with_token();
+    let parsed = UpsertRequest::parse_with(ID, body.as_bytes(), options(NEW)).unwrap();
+    assert_eq!(parsed, request);
+    let outcome = Customer::apply_upsert(Some(read.clone()), &id(), parsed, &ctx).unwrap();
+    assert!(
+        matches!(outcome, UpsertOutcome::Unchanged(_)),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn unknown_request_members_can_be_kept_for_sending_on() {
+    let body = r#"{"websiteId":"web_1","x-trace":{"n":1.0000000000000000001},"primaryAddress":{"firstName":"A","nick":[1,2]},"loyalty":12345678901234567890123}"#;
+    let keep = ParseOptions::new().with_unknown_members(UnknownMembers::Keep);
+    let request = UpsertRequest::parse_with(ID, body.as_bytes(), keep).unwrap();
+    let names: Vec<&str> = request.other_members().iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["x-trace", "loyalty"]);
+    assert_eq!(
+        request.to_body_with_token(),
+        r#"{"id":"cus_1","websiteId":"web_1","x-trace":{"n":1.0000000000000000001},"primaryAddress":{"firstName":"A","nick":[1,2]},"loyalty":12345678901234567890123}"#
+    );
+    // The upsert never merges them.
+    let created = Customer::apply_upsert(None, &id(), request, &context(SEED)).unwrap();
+    let json = created.customer().to_json();
+    assert!(!json.contains("x-trace") && !json.contains("nick") && !json.contains("loyalty"));
+}
