@@ -10,7 +10,14 @@
 //! cargo run --release --example upsert -- --id cus_1 --existing examples/data/customer.json \
 //!     --now 2026-11-26T12:00:00Z examples/data/update.json
 //! cargo run --release --example upsert -- --lines < examples/data/cases.jsonl
+//! cargo run --release --example upsert -- --contract 2026-08 --id cus_1 \
+//!     --instrument inst_1=payment-card examples/data/request-2026-08.json
 //! ```
+//!
+//! `--contract 2023-01|2026-08` picks the revision (2023-01 unless given): the request, the
+//! existing customer and the output are read and written under it. `--instrument ID=METHOD`
+//! (repeatable) fills the instrument lookup of 2026-08's `defaultPaymentInstrumentId`. A
+//! `--lines` case may carry `"contract"` and `"instruments": {ID: METHOD}`.
 //!
 //! Exit code: 0 for 2xx, 1 for 4xx, 2 for a usage error. With `--lines`, each line of stdin is one
 //! case and the exit code is 0 unless stdin cannot be read.
@@ -20,8 +27,8 @@ use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use rebilly_customer::{
-    Customer, OrganizationId, ParseOptions, PaymentInstrument, PaymentToken, Problem, Timestamp,
-    TokenRejection, UpsertContext, UpsertRequest, WebsiteId,
+    Contract, Customer, OrganizationId, ParseOptions, PaymentInstrument, PaymentMethod,
+    PaymentToken, Problem, Timestamp, TokenRejection, UpsertContext, UpsertRequest, WebsiteId,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
@@ -29,7 +36,8 @@ use serde_json::{Value, json};
 
 const USAGE: &str = "usage: upsert --id ID [--existing CUSTOMER_JSON_FILE] [--now RFC3339] \
 [--org ORG_ID] [--default-website WEBSITE_ID] [--if-revision N] [--base-url URL] \
-[--token TOKEN=INSTRUMENT_JSON]... [--ignore-unknown] [BODY_FILE|-]
+[--token TOKEN=INSTRUMENT_JSON]... [--ignore-unknown] [--contract 2023-01|2026-08] \
+[--instrument ID=METHOD]... [BODY_FILE|-]
        upsert --lines < CASES.jsonl";
 
 /// The organization of every case that names none.
@@ -48,6 +56,8 @@ struct Case {
     base_url: Option<String>,
     tokens: HashMap<String, PaymentInstrument>,
     ignore_unknown: bool,
+    contract: Contract,
+    instruments: HashMap<String, PaymentMethod>,
 }
 
 fn main() -> ExitCode {
@@ -112,6 +122,7 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
     let mut case = Case::default();
     let mut id = None;
     let mut body_path = None;
+    let mut existing = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -121,7 +132,13 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
                 let path = value("--existing")?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {path}: {e}"))?;
-                case.existing = Some(read_existing(&text)?);
+                existing = Some(text);
+            }
+            "--contract" => case.contract = read_contract(&value("--contract")?)?,
+            "--instrument" => {
+                let pair = value("--instrument")?;
+                let (id, method) = pair.split_once('=').ok_or("--instrument takes ID=METHOD")?;
+                case.instruments.insert(id.to_owned(), read_method(method)?);
             }
             "--now" => case.now = Some(read_now(&value("--now")?)?),
             "--org" => case.org = Some(value("--org")?),
@@ -150,6 +167,10 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
         }
     }
     case.id = id.ok_or("--id is required")?;
+    // Read under the revision, whichever came first on the command line.
+    if let Some(text) = existing {
+        case.existing = Some(read_existing(&text, case.contract)?);
+    }
     case.body = read_body(body_path.as_deref().unwrap_or("-"))
         .map_err(|e| format!("cannot read the body: {e}"))?;
     Ok(case)
@@ -171,7 +192,11 @@ fn run(case: Case) -> Result<(String, bool), String> {
             .cloned()
             .ok_or_else(|| TokenRejection::new("the token is unknown or has expired"))
     };
-    let mut context = UpsertContext::new(now, organization).with_token_resolver(&resolver);
+    let instruments = case.instruments;
+    let mut context = UpsertContext::new(now, organization)
+        .with_token_resolver(&resolver)
+        .with_contract(case.contract)
+        .with_instrument_lookup(&instruments);
     if let Some(website) = case.default_website {
         let website = WebsiteId::parse(&website)
             .map_err(|e| format!("the default website id is invalid: {e}"))?;
@@ -188,7 +213,8 @@ fn run(case: Case) -> Result<(String, bool), String> {
         ParseOptions::ignoring_unknown()
     } else {
         ParseOptions::default()
-    };
+    }
+    .with_contract(case.contract);
     let outcome = UpsertRequest::parse_with(&case.id, &case.body, options)
         .map_err(Problem::from)
         .and_then(|request| {
@@ -297,6 +323,7 @@ fn case_from_line(line: &str) -> Result<Case, String> {
         serde_json::from_str(line).map_err(|e| format!("a case must be a JSON object: {e}"))?;
     let mut case = Case::default();
     let mut id = None;
+    let mut existing = None;
     if members.contains_key("body") && members.contains_key("rawBody") {
         return Err("a case has body or rawBody, not both".into());
     }
@@ -312,7 +339,15 @@ fn case_from_line(line: &str) -> Result<Case, String> {
             "body" => case.body = raw.get().as_bytes().to_vec(),
             "rawBody" => case.body = text("a string")?.into_bytes(),
             "existing" if raw.get() == "null" => {}
-            "existing" => case.existing = Some(read_existing(raw.get())?),
+            "existing" => existing = Some(raw),
+            "contract" => case.contract = read_contract(&text("a string")?)?,
+            "instruments" => {
+                let instruments: BTreeMap<String, String> = serde_json::from_str(raw.get())
+                    .map_err(|_| "instruments must be an object of strings".to_owned())?;
+                for (id, method) in instruments {
+                    case.instruments.insert(id, read_method(&method)?);
+                }
+            }
             "now" => case.now = Some(read_now(&text("a string")?)?),
             "org" => case.org = Some(text("a string")?),
             "defaultWebsite" => case.default_website = Some(text("a string")?),
@@ -342,12 +377,25 @@ fn case_from_line(line: &str) -> Result<Case, String> {
         }
     }
     case.id = id.ok_or("a case needs an id")?;
+    if let Some(raw) = existing {
+        case.existing = Some(read_existing(raw.get(), case.contract)?);
+    }
     Ok(case)
 }
 
-fn read_existing(text: &str) -> Result<Customer, String> {
-    text.parse()
+fn read_existing(text: &str, contract: Contract) -> Result<Customer, String> {
+    Customer::parse_for(text.as_bytes(), contract)
         .map_err(|e| format!("the existing customer is invalid: {e}"))
+}
+
+fn read_contract(text: &str) -> Result<Contract, String> {
+    Contract::parse(text)
+        .map_err(|_| format!("the contract must be 2023-01 or 2026-08, got {text:?}"))
+}
+
+fn read_method(text: &str) -> Result<PaymentMethod, String> {
+    PaymentMethod::parse_for(text, Contract::Rebilly2026_08)
+        .map_err(|_| format!("{text:?} is not a payment method"))
 }
 
 fn read_now(text: &str) -> Result<Timestamp, String> {

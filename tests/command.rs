@@ -70,3 +70,80 @@ fn a_closed_output_ends_the_lines_mode_quietly() {
     assert_eq!(stderr, "");
     assert_eq!(code, Some(0));
 }
+
+/// Runs the command with `args` and `stdin`, and returns its exit code and stdout.
+fn run(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+    let mut child = upsert_command()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let mut input = child.stdin.take().expect("a stdin pipe");
+    std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("the input is written");
+    drop(input);
+    let output = child.wait_with_output().expect("the command ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn both_revisions_answer_their_recorded_cases() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    for name in ["cases", "cases-2026-08"] {
+        let cases = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+        let expected = std::fs::read_to_string(dir.join(format!("{name}.out.jsonl"))).unwrap();
+        let (code, out) = run(&["--lines"], &cases);
+        assert_eq!(code, Some(0), "{name}");
+        assert_eq!(out, expected, "{name}");
+    }
+}
+
+#[test]
+fn the_contract_and_instrument_flags() {
+    let body = r#"{"websiteId": "web_1", "defaultPaymentInstrumentId": "inst_1", "locale": "fr"}"#;
+    let (code, out) = run(
+        &[
+            "--contract",
+            "2026-08",
+            "--id",
+            "cus_1",
+            "--instrument",
+            "inst_1=Affirm",
+            "-",
+        ],
+        body,
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(
+            r#""defaultPaymentInstrument":{"method":"Affirm","paymentInstrumentId":"inst_1"}"#
+        ),
+        "{out}"
+    );
+    assert!(out.contains(r#""locale":"fr""#), "{out}");
+    // Without the lookup entry the id is unknown; under the default revision locale is.
+    let (code, out) = run(&["--contract", "2026-08", "--id", "cus_1", "-"], body);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("unknown_instrument"), "{out}");
+    let (code, out) = run(&["--id", "cus_1", "-"], body);
+    assert_eq!(code, Some(1));
+    assert!(out.contains(r#""field":"locale""#), "{out}");
+    // Usage errors.
+    for args in [
+        &["--contract", "2025-01", "--id", "cus_1", "-"][..],
+        &["--instrument", "inst_1", "--id", "cus_1", "-"][..],
+        &[
+            "--instrument",
+            "inst_1=no-such-method",
+            "--id",
+            "cus_1",
+            "-",
+        ][..],
+    ] {
+        assert_eq!(run(args, body).0, Some(2), "{args:?}");
+    }
+}
