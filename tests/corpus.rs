@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use rebilly_customer::{ParseOptions, Problem, UpsertRequest};
+use rebilly_customer::{Contract, ParseOptions, Problem, UpsertRequest};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -17,6 +17,9 @@ struct Case {
     raw: Option<String>,
     #[serde(default)]
     ignore_unknown: bool,
+    /// The revision (`2023-01` unless given).
+    #[serde(default)]
+    contract: Contract,
     status: u16,
     #[serde(default)]
     invalid_fields: Vec<(String, String)>,
@@ -35,7 +38,8 @@ fn run(path: &Path) -> Result<(), String> {
         ParseOptions::ignoring_unknown()
     } else {
         ParseOptions::default()
-    };
+    }
+    .with_contract(case.contract);
     match UpsertRequest::parse_with(&case.id, &body, options) {
         Ok(request) => {
             if case.status != 200 {
@@ -43,7 +47,7 @@ fn run(path: &Path) -> Result<(), String> {
             }
             // The normalized request parses again to itself.
             let rendered = request.to_body_with_token();
-            let again = UpsertRequest::parse(&case.id, rendered.as_bytes())
+            let again = UpsertRequest::parse_with(&case.id, rendered.as_bytes(), options)
                 .map_err(|e| format!("normalized form refused: {e}"))?;
             if again != request {
                 return Err("normalized form differs".into());
@@ -93,6 +97,11 @@ fn golden_corpus() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 60, "the corpus holds {} bodies", paths.len());
+    let newer = paths
+        .iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("2026-08-"))
+        .count();
+    assert!(newer >= 15, "the corpus holds {newer} 2026-08 bodies");
     let failures: Vec<String> = paths
         .iter()
         .filter_map(|p| {
