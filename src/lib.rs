@@ -77,4 +77,4 @@ pub use time::Timestamp;
 pub use generate::strategies;
 #[cfg(any(feature = "proptest", feature = "arbitrary"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "proptest", feature = "arbitrary"))))]
-pub use generate::{NearMiss, NearMissPair, ValidBody};
+pub use generate::{NearMiss, NearMissPair, Revised, ValidBody};

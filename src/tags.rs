@@ -67,6 +67,12 @@ pub enum TagType {
 }
 
 impl TagType {
+    /// The tag types of `contract`.
+    #[must_use]
+    pub fn of(contract: Contract) -> &'static [TagType] {
+        TAG_TYPES.get(contract).0
+    }
+
     /// Parses a tag type of the default revision: `customer` or `kyc-document`.
     ///
     /// # Errors

@@ -58,6 +58,7 @@ public_types!(
     Locale,
     NotificationEmail,
     PersonId,
+    Revised<Customer>,
     TaxNumber,
     TaxNumberType,
     JobTitle,

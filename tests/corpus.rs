@@ -99,7 +99,12 @@ fn golden_corpus() {
     assert!(paths.len() >= 60, "the corpus holds {} bodies", paths.len());
     let newer = paths
         .iter()
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("2026-08-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("2026-08-")
+        })
         .count();
     assert!(newer >= 15, "the corpus holds {newer} 2026-08 bodies");
     let failures: Vec<String> = paths

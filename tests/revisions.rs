@@ -690,3 +690,169 @@ fn unknown_request_members_can_be_kept_for_sending_on() {
     let json = created.customer().to_json();
     assert!(!json.contains("x-trace") && !json.contains("nick") && !json.contains("loyalty"));
 }
+
+mod generated {
+    //! The generators under both revisions, driven through the crate's own checks.
+
+    use proptest::prelude::*;
+    use rebilly_customer::strategies::{
+        near_miss_body_for, near_miss_pair_for, stored_customer_for, valid_body_for,
+    };
+    use rebilly_customer::*;
+
+    fn sorted_violations(
+        contract: Contract,
+        path_id: &str,
+        json: &[u8],
+    ) -> Vec<(String, ErrorCode)> {
+        let options = ParseOptions::new().with_contract(contract);
+        match UpsertRequest::parse_with(path_id, json, options) {
+            Err(RequestError::Invalid(error)) => {
+                let mut found: Vec<_> = error
+                    .violations()
+                    .iter()
+                    .map(|v| (v.field(), v.code()))
+                    .collect();
+                found.sort();
+                found
+            }
+            other => panic!(
+                "{} under {contract} gave {other:?}",
+                String::from_utf8_lossy(json)
+            ),
+        }
+    }
+
+    fn context(contract: Contract) -> UpsertContext<'static> {
+        UpsertContext::new(
+            Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+            OrganizationId::parse("org_1").unwrap(),
+        )
+        .with_contract(contract)
+    }
+
+    fn contracts() -> impl Strategy<Value = Contract> {
+        prop_oneof![Just(Contract::Seed2023_01), Just(Contract::Rebilly2026_08)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn valid_bodies_of_either_revision_parse_to_their_request(
+            body in contracts().prop_flat_map(valid_body_for),
+        ) {
+            let request = UpsertRequest::parse_with(body.path_id(), body.json(), body.options())
+                .unwrap_or_else(|e| panic!("{} refused: {e}", String::from_utf8_lossy(body.json())));
+            prop_assert_eq!(&request, body.request());
+            let wire = request.to_body_with_token();
+            let again = UpsertRequest::parse_with(body.path_id(), wire.as_bytes(), body.options());
+            prop_assert_eq!(&again.unwrap(), &request);
+        }
+
+        #[test]
+        fn near_misses_of_either_revision_give_exactly_their_errors(
+            body in contracts().prop_flat_map(near_miss_body_for),
+        ) {
+            prop_assert_eq!(
+                sorted_violations(body.contract(), body.path_id(), body.json()),
+                body.expected().to_vec(),
+                "{}",
+                String::from_utf8_lossy(body.json())
+            );
+        }
+
+        /// Clients lose nothing: the request form of a customer the crate read parses back under
+        /// its revision, and upserting it is Unchanged; also after a trip through its stored
+        /// form and its response.
+        #[test]
+        fn a_read_customer_of_either_revision_sent_back_is_unchanged(
+            stored in contracts().prop_flat_map(stored_customer_for),
+        ) {
+            let contract = stored.contract();
+            let read = Customer::parse_for(stored.to_stored_json().as_bytes(), contract).unwrap();
+            prop_assert_eq!(&read, &stored);
+            let response = Customer::parse_for(stored.to_json().as_bytes(), contract).unwrap();
+            prop_assert_eq!(response.to_json(), stored.to_json());
+            prop_assert_eq!(serde_json::to_string(&stored).unwrap(), stored.to_json());
+            for customer in [read, response] {
+                let request = customer.to_request();
+                let body = request.to_body_with_token();
+                let options = ParseOptions::new().with_contract(contract);
+                let parsed = UpsertRequest::parse_with(customer.id().as_str(), body.as_bytes(), options)
+                    .unwrap_or_else(|e| panic!("{body} refused: {e}"));
+                prop_assert_eq!(&parsed, &request);
+                let outcome = Customer::apply_upsert(
+                    Some(customer.clone()), customer.id(), parsed, &context(contract),
+                ).unwrap();
+                prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
+            }
+        }
+
+        /// Real responses carry members no revision defines: they survive the read and the
+        /// request form, and the upsert is still Unchanged.
+        #[test]
+        fn members_no_revision_defines_survive_a_read_modify_write(
+            stored in contracts().prop_flat_map(stored_customer_for),
+            name in "[a-z]{1,8}",
+            number in "[1-9][0-9]{20,30}",
+        ) {
+            let contract = stored.contract();
+            let mut json = stored.to_json();
+            // Added at the front, where no described member's name can be.
+            let added = format!(r#"{{"x-{name}":{{"n":{number},"f":1.0000000000000000001}},"#);
+            json.replace_range(..1, &added);
+            let read = Customer::parse_for(json.as_bytes(), contract).unwrap();
+            prop_assert_eq!(read.to_json(), json.clone());
+            let outcome = Customer::apply_upsert(
+                Some(read.clone()), read.id(), read.to_request(), &context(contract),
+            ).unwrap();
+            prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
+            let kept = outcome.customer().other_members().get(&format!("x-{name}")).map(|v| v.get().to_owned());
+            prop_assert_eq!(kept, Some(format!(r#"{{"n":{number},"f":1.0000000000000000001}}"#)));
+        }
+
+        /// A stored customer of one revision, moved to the other and back, renders the same
+        /// response, but for the other revision's members at their unset values, kept as
+        /// unknown members (or it is refused by the other revision's rules).
+        #[test]
+        fn records_move_between_revisions(
+            stored in contracts().prop_flat_map(stored_customer_for),
+        ) {
+            let (from, to) = match stored.contract() {
+                Contract::Seed2023_01 => (Contract::Seed2023_01, Contract::Rebilly2026_08),
+                _ => (Contract::Rebilly2026_08, Contract::Seed2023_01),
+            };
+            if let Ok(moved) = stored.to_contract(to) {
+                let back = moved.to_contract(from).unwrap();
+                let original: serde_json::Value = serde_json::from_str(&stored.to_json()).unwrap();
+                let mut returned: serde_json::Value = serde_json::from_str(&back.to_json()).unwrap();
+                let returned_members = returned.as_object_mut().unwrap();
+                returned_members.retain(|key, value| {
+                    original.get(key).is_some() || !(value.is_null() || value == &serde_json::json!([]))
+                });
+                prop_assert_eq!(returned, original);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn two_breaks_of_either_revision_report_the_union(
+            pair in contracts().prop_flat_map(near_miss_pair_for),
+        ) {
+            let contract = pair.contract();
+            let mut union = sorted_violations(contract, pair.path_id(), pair.first());
+            union.extend(sorted_violations(contract, pair.path_id(), pair.second()));
+            union.sort();
+            prop_assert_eq!(sorted_violations(contract, pair.path_id(), pair.both()), union);
+        }
+
+        #[test]
+        fn revised_values_say_their_revision(customer in any::<Revised<Customer>>()) {
+            prop_assert_eq!(customer.value().contract(), customer.contract());
+        }
+    }
+}

@@ -5,11 +5,12 @@ use serde_json::{Map, Value, json};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::codes::CountryCode;
+use crate::contract::Contract;
 use crate::error::ErrorCode;
 use crate::generate::text::{outside, text_of_length};
 use crate::generate::{Entropy, Generate};
-use crate::request::UpsertRequest;
-use crate::text::{NAME_CLASS, TextRule};
+use crate::request::{ParseOptions, UpsertRequest};
+use crate::text::TextRule;
 use crate::{ContactName, PostalCode};
 
 /// A valid request body and the request it parses to.
@@ -25,6 +26,18 @@ pub struct ValidBody {
 }
 
 impl ValidBody {
+    /// The revision the body is valid under.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.request.contract()
+    }
+
+    /// The options to parse the body with: its revision's.
+    #[must_use]
+    pub fn options(&self) -> ParseOptions {
+        ParseOptions::new().with_contract(self.contract())
+    }
+
     /// The id of the path, `PUT /customers/{id}`.
     #[must_use]
     pub fn path_id(&self) -> &str {
@@ -107,12 +120,25 @@ impl Generate for ValidBody {
 /// path and code. The order of the list is not significant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NearMiss {
+    contract: Contract,
     path_id: String,
     json: Vec<u8>,
     expected: Vec<(String, ErrorCode)>,
 }
 
 impl NearMiss {
+    /// The revision whose rules the body breaks.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.contract
+    }
+
+    /// The options to parse the body with: its revision's.
+    #[must_use]
+    pub fn options(&self) -> ParseOptions {
+        ParseOptions::new().with_contract(self.contract)
+    }
+
     /// The id of the path.
     #[must_use]
     pub fn path_id(&self) -> &str {
@@ -135,10 +161,24 @@ impl NearMiss {
 /// The violations a near miss must produce, as `(field, code)`.
 type Expected = Vec<(String, ErrorCode)>;
 
-/// One way to break a valid body: the part of the body it owns, and how (given the path id).
+/// One way to break a valid body: the part of the body it owns, the revisions it breaks (a
+/// column of the table: some members exist in one revision only), and how (given the path id).
 struct Mutation {
     slot: &'static str,
+    revisions: &'static [Contract],
     apply: fn(&mut dyn Entropy, &mut Map<String, Value>, &str) -> Expected,
+}
+
+const BOTH: &[Contract] = &Contract::ALL;
+const SEED: &[Contract] = &[Contract::Seed2023_01];
+const NEW: &[Contract] = &[Contract::Rebilly2026_08];
+
+/// The mutations that break a body of `contract`.
+fn mutations(contract: Contract) -> Vec<&'static Mutation> {
+    MUTATIONS
+        .iter()
+        .filter(|mutation| mutation.revisions.contains(&contract))
+        .collect()
 }
 
 fn one(field: &str, code: ErrorCode) -> Expected {
@@ -156,9 +196,10 @@ fn contact(body: &mut Map<String, Value>) -> &mut Map<String, Value> {
     slot.as_object_mut().expect("made an object above")
 }
 
-/// `units` code points of the name class.
+/// `units` code points of the name class of the stream's revision.
 fn name_text(e: &mut dyn Entropy, units: usize) -> String {
-    text_of_length(e, ContactName::RULE, units)
+    let rule = ContactName::rule(e.contract());
+    text_of_length(e, rule, units)
 }
 
 fn over(rule: &TextRule) -> usize {
@@ -171,6 +212,7 @@ const SIXTY_ONE: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 const MUTATIONS: &[Mutation] = &[
     Mutation {
         slot: "websiteId",
+        revisions: BOTH,
         apply: |_, body, _| {
             body.insert("websiteId".into(), Value::Null);
             one("websiteId", ErrorCode::NotNull)
@@ -178,6 +220,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "websiteId",
+        revisions: BOTH,
         apply: |e, body, _| {
             let rule = crate::WebsiteId::RULE;
             body.insert(
@@ -189,6 +232,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "isEddRequired",
+        revisions: SEED,
         apply: |e, body, _| {
             let wrong = [json!("yes"), json!(1), json!([]), json!({})];
             body.insert("isEddRequired".into(), e.pick(&wrong).clone());
@@ -197,6 +241,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "customFields",
+        revisions: BOTH,
         apply: |_, body, _| {
             body.insert("customFields".into(), Value::Null);
             one("customFields", ErrorCode::NotNull)
@@ -204,6 +249,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "customFields.",
+        revisions: BOTH,
         apply: |e, body, _| {
             let names = ["bad name", "é", SIXTY_ONE, "a.b", ""];
             let name = *e.pick(&names);
@@ -222,6 +268,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress",
+        revisions: BOTH,
         apply: |e, body, _| {
             let wrong = [json!(5), json!("x"), json!([]), json!(true)];
             body.insert("primaryAddress".into(), e.pick(&wrong).clone());
@@ -230,6 +277,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.firstName",
+        revisions: BOTH,
         apply: |e, body, _| {
             let text = name_text(e, over(ContactName::RULE));
             contact(body).insert("firstName".into(), json!(text));
@@ -238,11 +286,15 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.lastName",
+        revisions: BOTH,
         apply: |e, body, _| {
             let units = e.range(0, 44);
             let mut text: Vec<char> = name_text(e, units).nfc().collect();
             let at = e.range(0, text.len());
-            text.insert(at, outside(e, &NAME_CLASS));
+            let class = ContactName::rule(e.contract())
+                .class
+                .expect("names have a class");
+            text.insert(at, outside(e, class));
             let text: String = text.into_iter().collect();
             contact(body).insert("lastName".into(), json!(text));
             one("primaryAddress.lastName", ErrorCode::Pattern)
@@ -250,6 +302,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.city",
+        revisions: BOTH,
         apply: |_, body, _| {
             contact(body).insert("city".into(), json!(""));
             one("primaryAddress.city", ErrorCode::Empty)
@@ -257,6 +310,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.country",
+        revisions: BOTH,
         apply: |e, body, _| {
             let code = CountryCode::generate(e).as_str().to_lowercase();
             contact(body).insert("country".into(), json!(code));
@@ -265,6 +319,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.postalCode",
+        revisions: BOTH,
         apply: |e, body, _| {
             let text = text_of_length(e, PostalCode::RULE, over(PostalCode::RULE));
             contact(body).insert("postalCode".into(), json!(text));
@@ -273,6 +328,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.dob",
+        revisions: BOTH,
         apply: |e, body, _| {
             let wrong = ["2023-02-29", "2024-2-9", "2024-13-01", "01/02/2024", ""];
             contact(body).insert("dob".into(), json!(e.pick(&wrong)));
@@ -281,6 +337,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.emails",
+        revisions: BOTH,
         apply: |_, body, _| {
             let emails = json!([
                 {"label": "a", "value": "a@example.com", "primary": true},
@@ -293,6 +350,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.emails",
+        revisions: BOTH,
         apply: |e, body, _| {
             let wrong = [
                 "not-an-email",
@@ -307,6 +365,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.phoneNumbers",
+        revisions: BOTH,
         apply: |_, body, _| {
             let phones = json!([{"label": "ok", "value": "1"}, {"value": "2"}]);
             contact(body).insert("phoneNumbers".into(), phones);
@@ -315,6 +374,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "defaultPaymentInstrument",
+        revisions: SEED,
         apply: |e, body, _| {
             let wrong = ["no-such-method", "Payment-Card", "", "cash "];
             body.insert(
@@ -326,6 +386,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "defaultPaymentInstrument",
+        revisions: SEED,
         apply: |e, body, _| {
             let method = e.pick(&["payment-card", "ach"]);
             body.insert("defaultPaymentInstrument".into(), json!({"method": method}));
@@ -337,6 +398,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "id",
+        revisions: BOTH,
         apply: |_, body, path_id| {
             body.insert("id".into(), json!(format!("{path_id}-other")));
             one("id", ErrorCode::IdMismatch)
@@ -344,6 +406,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "paymentToken",
+        revisions: BOTH,
         apply: |_, body, _| {
             body.insert("paymentToken".into(), json!(""));
             one("paymentToken", ErrorCode::Empty)
@@ -353,6 +416,7 @@ const MUTATIONS: &[Mutation] = &[
     // them can land in one body: every violation of each must still be reported.
     Mutation {
         slot: "defaultPaymentInstrument.paymentInstrumentId",
+        revisions: SEED,
         apply: |_, body, _| {
             card_instrument(body).remove("paymentInstrumentId");
             one(
@@ -363,6 +427,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "defaultPaymentInstrument.paymentCardId",
+        revisions: SEED,
         apply: |_, body, _| {
             // The shape older Rebilly SDKs send.
             card_instrument(body).insert("paymentCardId".into(), json!("card_1"));
@@ -374,6 +439,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.emails#primary",
+        revisions: BOTH,
         apply: |_, body, _| {
             let items = three_emails(body);
             items[0]["primary"] = json!(true);
@@ -383,6 +449,7 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "primaryAddress.emails#value",
+        revisions: BOTH,
         apply: |e, body, _| {
             let wrong = ["not-an-email", "a@localhost", "ä@example.com"];
             three_emails(body)[0]["value"] = json!(e.pick(&wrong));
@@ -391,9 +458,89 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         slot: "unknownMember",
+        revisions: BOTH,
         apply: |_, body, _| {
             body.insert("unknownMember".into(), json!({"any": "thing"}));
             one("unknownMember", ErrorCode::UnknownField)
+        },
+    },
+    // 2026-08's own members.
+    Mutation {
+        slot: "isEddRequired",
+        revisions: NEW,
+        apply: |e, body, _| {
+            body.insert("isEddRequired".into(), json!(e.coin()));
+            one("isEddRequired", ErrorCode::UnknownField)
+        },
+    },
+    Mutation {
+        slot: "defaultPaymentInstrumentId",
+        revisions: NEW,
+        apply: |e, body, _| {
+            let rule = crate::PaymentInstrumentId::RULE;
+            body.insert(
+                "defaultPaymentInstrumentId".into(),
+                json!(text_of_length(e, rule, over(rule))),
+            );
+            one("defaultPaymentInstrumentId", ErrorCode::TooLong)
+        },
+    },
+    Mutation {
+        slot: "personId",
+        revisions: NEW,
+        apply: |_, body, _| {
+            body.insert("personId".into(), json!(""));
+            one("personId", ErrorCode::Empty)
+        },
+    },
+    Mutation {
+        slot: "locale",
+        revisions: NEW,
+        apply: |e, body, _| {
+            let wrong = [json!(5), json!([]), json!({}), json!(true)];
+            body.insert("locale".into(), e.pick(&wrong).clone());
+            one("locale", ErrorCode::Type)
+        },
+    },
+    Mutation {
+        slot: "notificationEmails",
+        revisions: NEW,
+        apply: |e, body, _| {
+            let wrong = ["not-an-email", "a@localhost", "ä@example.com"];
+            body.insert(
+                "notificationEmails".into(),
+                json!(["ok@example.com", e.pick(&wrong)]),
+            );
+            one("notificationEmails.1", ErrorCode::InvalidEmail)
+        },
+    },
+    Mutation {
+        slot: "taxNumbers",
+        revisions: NEW,
+        apply: |e, body, _| {
+            let wrong = ["EU-VAT", "vat", ""];
+            body.insert(
+                "taxNumbers".into(),
+                json!([{"type": e.pick(&wrong), "value": "1"}]),
+            );
+            one("taxNumbers.0.type", ErrorCode::Pattern)
+        },
+    },
+    Mutation {
+        slot: "leadSource",
+        revisions: NEW,
+        apply: |e, body, _| {
+            let wrong = ["example.com", "https://a b", "1a:b", "http://a/%G0"];
+            body.insert("leadSource".into(), json!({"referrer": e.pick(&wrong)}));
+            one("leadSource.referrer", ErrorCode::Pattern)
+        },
+    },
+    Mutation {
+        slot: "leadSource",
+        revisions: NEW,
+        apply: |_, body, _| {
+            body.insert("leadSource".into(), Value::Null);
+            one("leadSource", ErrorCode::NotNull)
         },
     },
 ];
@@ -436,8 +583,10 @@ impl Generate for NearMiss {
         };
         let mut expected = Vec::new();
         let mut taken: Vec<&'static str> = Vec::new();
+        let contract = e.contract();
+        let rows = mutations(contract);
         for _ in 0..e.range(1, 3) {
-            let mutation = e.pick(MUTATIONS);
+            let mutation = *e.pick(&rows);
             if taken.iter().any(|slot| overlaps(slot, mutation.slot)) {
                 continue;
             }
@@ -446,6 +595,7 @@ impl Generate for NearMiss {
         }
         expected.sort();
         NearMiss {
+            contract,
             path_id: valid.path_id,
             json: serde_json::to_vec(&body).expect("a JSON value renders"),
             expected,
@@ -459,6 +609,7 @@ impl Generate for NearMiss {
 /// a list's two primaries beside an item's own error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NearMissPair {
+    contract: Contract,
     path_id: String,
     first: Vec<u8>,
     second: Vec<u8>,
@@ -466,6 +617,18 @@ pub struct NearMissPair {
 }
 
 impl NearMissPair {
+    /// The revision whose rules the bodies break.
+    #[must_use]
+    pub fn contract(&self) -> Contract {
+        self.contract
+    }
+
+    /// The options to parse the bodies with: their revision's.
+    #[must_use]
+    pub fn options(&self) -> ParseOptions {
+        ParseOptions::new().with_contract(self.contract)
+    }
+
     /// The id of the path.
     #[must_use]
     pub fn path_id(&self) -> &str {
@@ -493,9 +656,13 @@ impl NearMissPair {
 
 /// Replays the choices of one mutation from its seed, so that the same break lands in the body
 /// broken once and in the body broken twice (SplitMix64).
-struct Replay(u64);
+struct Replay(u64, Contract);
 
 impl Entropy for Replay {
+    fn contract(&self) -> Contract {
+        self.1
+    }
+
     fn below(&mut self, n: usize) -> usize {
         if n <= 1 {
             return 0;
@@ -515,15 +682,18 @@ impl Generate for NearMissPair {
         let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&valid.json) else {
             unreachable!("a valid body is an object")
         };
-        let first = e.pick(MUTATIONS);
-        let others: Vec<&Mutation> = MUTATIONS
+        let contract = e.contract();
+        let rows = mutations(contract);
+        let first = *e.pick(&rows);
+        let others: Vec<&Mutation> = rows
             .iter()
+            .copied()
             .filter(|m| !overlaps(m.slot, first.slot))
             .collect();
         let second = *e.pick(&others);
         let seeds = [e.below(usize::MAX) as u64, e.below(usize::MAX) as u64];
         let break_in = |body: &mut Map<String, Value>, mutation: &Mutation, seed: u64| {
-            (mutation.apply)(&mut Replay(seed), body, &valid.path_id);
+            (mutation.apply)(&mut Replay(seed, contract), body, &valid.path_id);
         };
         let render = |body: &Map<String, Value>| serde_json::to_vec(body).expect("renders");
         let (mut one, mut other, mut both) = (body.clone(), body.clone(), body);
@@ -532,6 +702,7 @@ impl Generate for NearMissPair {
         break_in(&mut both, first, seeds[0]);
         break_in(&mut both, second, seeds[1]);
         NearMissPair {
+            contract,
             path_id: valid.path_id,
             first: render(&one),
             second: render(&other),

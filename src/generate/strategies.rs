@@ -5,7 +5,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 
-use crate::generate::{Bytes, Generate, NearMiss, NearMissPair, ValidBody};
+use crate::Contract;
+use crate::generate::{Bytes, Generate, NearMiss, NearMissPair, ValidBody, generate_under};
 
 /// The most choice bytes one value draws; proptest shrinks the vector, and fewer or smaller
 /// bytes give simpler values.
@@ -33,12 +34,57 @@ macro_rules! proptest_arbitrary {
 
 for_each_generated_type!(proptest_arbitrary);
 
-/// Valid request bodies, each with the request it parses to.
+/// Values generated under `contract`.
+fn generated_for<T: Generate + std::fmt::Debug + 'static>(contract: Contract) -> BoxedStrategy<T> {
+    vec(any::<u8>(), 0..CHOICE_BYTES)
+        .prop_map(move |bytes| generate_under::<T>(&mut Bytes::new(&bytes), contract))
+        .boxed()
+}
+
+/// Valid request bodies of `contract`, each with the request it parses to
+/// ([`ValidBody::options`] parses them).
+pub fn valid_body_for(contract: Contract) -> BoxedStrategy<ValidBody> {
+    generated_for(contract)
+}
+
+/// Near-miss bodies of `contract`, each with the exact violations it must produce.
+pub fn near_miss_body_for(contract: Contract) -> BoxedStrategy<NearMiss> {
+    generated_for(contract)
+}
+
+/// Pairs of near misses of `contract` (see [`near_miss_pair`]).
+pub fn near_miss_pair_for(contract: Contract) -> BoxedStrategy<NearMissPair> {
+    generated_for(contract)
+}
+
+/// Valid stored customers of `contract`.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use rebilly_customer::{Contract, Customer};
+/// use rebilly_customer::strategies::stored_customer_for;
+/// proptest!(|(customer in stored_customer_for(Contract::Rebilly2026_08))| {
+///     let stored = customer.to_stored_json();
+///     let read = Customer::parse_for(stored.as_bytes(), Contract::Rebilly2026_08).unwrap();
+///     prop_assert_eq!(read, customer);
+/// });
+/// ```
+pub fn stored_customer_for(contract: Contract) -> BoxedStrategy<crate::Customer> {
+    generated_for(contract)
+}
+
+/// Valid requests of `contract`.
+pub fn request_for(contract: Contract) -> BoxedStrategy<crate::UpsertRequest> {
+    generated_for(contract)
+}
+
+/// Valid request bodies (of the default revision, 2023-01), each with the request it parses
+/// to; [`valid_body_for`] takes a revision.
 pub fn valid_body() -> BoxedStrategy<ValidBody> {
     generated()
 }
 
-/// Near-miss bodies, each with the exact violations it must produce.
+/// Near-miss bodies (2023-01), each with the exact violations it must produce.
 pub fn near_miss_body() -> BoxedStrategy<NearMiss> {
     generated()
 }

@@ -35,18 +35,37 @@ const ANYTHING: &[&str] = &[
     "\"", "\\", "/", "\u{1}", "\u{1F}", "\u{7F}", "<", "%", "€", "😀", "\u{FFFD}", "\u{200D}",
 ];
 
+/// Characters of the Basic Multilingual Plane that no 2023 class holds, each one code point that
+/// composes with nothing: combining marks of the scripts that keep them (Devanagari, Thai,
+/// Arabic, Hebrew, Tamil), punctuation, symbols, controls and the plane's two ends.
+const BMP_OTHER: &[&str] = &[
+    "\u{93F}", "\u{941}", "\u{E34}", "\u{64E}", "\u{5B4}", "\u{BCD}", "!", "@", "+", "€", "\u{0}",
+    "\u{1}", "\u{FFFF}", "\u{FFFD}", "\u{200D}", "\"", "\\",
+];
+
 /// Where a unit comes from.
 #[derive(Clone, Copy)]
 enum Pool {
     Word,
     Space,
     Letter,
+    BmpLetter,
     Decomposed,
     Punctuation,
     Anything,
+    BmpOther,
 }
 
 fn pools(class: Option<&CharClass>) -> Vec<Pool> {
+    if class.is_some_and(|class| class.any_bmp) {
+        return vec![
+            Pool::Word,
+            Pool::Space,
+            Pool::BmpLetter,
+            Pool::Decomposed,
+            Pool::BmpOther,
+        ];
+    }
     let Some(class) = class else {
         return vec![
             Pool::Word,
@@ -78,6 +97,15 @@ fn push_unit(e: &mut dyn Entropy, pool: Pool, class: Option<&CharClass>, out: &m
         Pool::Word => out.push(char::from(*e.pick(WORD))),
         Pool::Space => out.push(*e.pick(ECMA_SPACE)),
         Pool::Letter => out.push_str(e.pick::<&str>(LETTERS)),
+        Pool::BmpLetter => {
+            let bmp: Vec<&str> = LETTERS
+                .iter()
+                .copied()
+                .filter(|letter| letter.chars().all(|c| u32::from(c) <= 0xFFFF))
+                .collect();
+            out.push_str(e.pick::<&str>(&bmp));
+        }
+        Pool::BmpOther => out.push_str(e.pick::<&str>(BMP_OTHER)),
         Pool::Decomposed => out.push_str(e.pick::<&str>(NFD_LETTERS)),
         Pool::Punctuation => {
             let punctuation = class.map_or("-", |c| c.punctuation).as_bytes();
@@ -132,13 +160,14 @@ pub(crate) fn any_text(e: &mut dyn Entropy, max: usize) -> String {
     text(e, &rule)
 }
 
-/// A character outside `class`, for near-miss inputs: ASCII punctuation the class lacks, else a
-/// symbol that no class has.
+/// A character outside `class`, for near-miss inputs: ASCII punctuation the class lacks, a
+/// symbol, a combining mark, or a character beyond the BMP (the only kind the 2026-08 class
+/// lacks).
 pub(crate) fn outside(e: &mut dyn Entropy, class: &CharClass) -> char {
     let candidates: Vec<char> = "!$*+=?[]{}|^`<>\"&/#;:()',.@~-"
         .chars()
-        .filter(|c| !class.punctuation.contains(*c))
-        .chain(['€', '😀'])
+        .chain(['€', '😀', '\u{93F}', '𠮷', '\u{1D400}'])
+        .filter(|c| !class.matches(&c.to_string()))
         .collect();
     *e.pick(&candidates)
 }

@@ -6,22 +6,28 @@ use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Number, Value};
 
 use crate::codes::{CountryCode, CurrencyCode};
+use crate::contact::NotificationEmail;
 use crate::contact::{
     AddressLine, City, ContactName, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label,
     ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
 };
+use crate::contract::Contract;
 use crate::custom_fields::{
     CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType, CustomFields,
     CustomFieldsPatch, STRING_MAX_LIMIT,
 };
+use crate::customer::{CUSTOMER_MEMBERS, CustomerMember};
 use crate::customer::{Customer, Link, LinkRel, Money};
 use crate::generate::text::{any_text, text};
 use crate::generate::{Entropy, Generate};
 use crate::ids::{CustomerId, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
+use crate::ids::{Locale, PersonId};
+use crate::lead_source::LeadSource;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
-use crate::request::UpsertRequest;
+use crate::request::{REQUEST_MEMBERS, RequestMember, UpsertRequest};
 use crate::tags::{CustomerTags, Tag, TagName, TagType};
+use crate::tax_numbers::{TaxNumber, TaxNumberType};
 use crate::text::nfc_owned;
 use crate::time::Timestamp;
 
@@ -39,13 +45,32 @@ macro_rules! generate_rule_text {
     )*};
 }
 
-generate_rule_text!(
+/// Text types whose rule is a row per revision: built under the stream's revision.
+macro_rules! generate_contract_text {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Generate for $ty {
+            fn generate(e: &mut dyn Entropy) -> Self {
+                let contract = e.contract();
+                let text = text(e, <$ty>::rule(contract));
+                <$ty>::parse_for(&text, contract).unwrap_or_else(|error| {
+                    panic!(concat!("generated ", stringify!($ty), " {:?} is invalid under {}: {}"), text, contract, error)
+                })
+            }
+        }
+    )*};
+}
+
+generate_contract_text!(
     ContactName,
     City,
     Organization,
     AddressLine,
     Region,
     JobTitle,
+    TagName,
+);
+
+generate_rule_text!(
     PostalCode,
     Label,
     PhoneNumber,
@@ -54,7 +79,8 @@ generate_rule_text!(
     OrganizationId,
     PaymentInstrumentId,
     TagId,
-    TagName,
+    PersonId,
+    Locale,
     CustomFieldName,
 );
 
@@ -84,13 +110,50 @@ impl Generate for CurrencyCode {
 
 impl Generate for PaymentMethod {
     fn generate(e: &mut dyn Entropy) -> Self {
-        *e.pick(&PaymentMethod::SEED_2023_01)
+        *e.pick(PaymentMethod::of(e.contract()))
     }
 }
 
 impl Generate for TagType {
     fn generate(e: &mut dyn Entropy) -> Self {
-        *e.pick(&[TagType::Customer, TagType::KycDocument])
+        *e.pick(TagType::of(e.contract()))
+    }
+}
+
+impl Generate for NotificationEmail {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        NotificationEmail::parse(EmailAddress::generate(e).as_str())
+            .expect("a contact email is a notification email")
+    }
+}
+
+impl Generate for TaxNumber {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let tax_type = *e.pick(&TaxNumberType::ALL);
+        TaxNumber::new(tax_type, &any_text(e, 20), e.coin())
+    }
+}
+
+impl Generate for LeadSource {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        let mut source = LeadSource::new();
+        for name in LeadSource::member_names() {
+            if e.below(3) != 0 {
+                continue;
+            }
+            let value = if name == "referrer" {
+                let (host_length, path_length) = (e.range(1, 10), e.range(0, 30));
+                let host = atoms(e, LDH, host_length);
+                let path = atoms(e, LDH, path_length);
+                format!("https://{host}.example/{path}?q=%20")
+            } else {
+                any_text(e, 40)
+            };
+            source = source
+                .with(name, Some(&value))
+                .unwrap_or_else(|error| panic!("generated {name} {value:?}: {error}"));
+        }
+        source
     }
 }
 
@@ -229,6 +292,10 @@ impl<T: Generate> Generate for Patch<T> {
 impl Generate for PaymentInstrument {
     fn generate(e: &mut dyn Entropy) -> Self {
         let method = PaymentMethod::generate(e);
+        // 2026-08's instrument is always a method and an id.
+        if e.contract() == Contract::Rebilly2026_08 {
+            return PaymentInstrument::identified(method, PaymentInstrumentId::generate(e));
+        }
         match method {
             PaymentMethod::Cash => PaymentInstrument::cash(e.maybe(|e| any_text(e, 40)).as_deref()),
             PaymentMethod::Check => {
@@ -367,24 +434,58 @@ impl Generate for CustomerTags {
     }
 }
 
+/// Every member the stream's revision sets, each sent or not with its own generator.
 impl Generate for UpsertRequest {
     fn generate(e: &mut dyn Entropy) -> Self {
-        let mut request = UpsertRequest::new(CustomerId::generate(e));
-        if e.coin() {
-            request = request.with_website_id(WebsiteId::generate(e));
-        }
-        if e.below(4) == 0 {
-            request = request.with_payment_token(PaymentToken::generate(e));
-        }
-        request = request.with_default_payment_instrument(Generate::generate(e));
-        if e.coin() {
-            request = request.with_custom_fields(CustomFieldsPatch::generate(e));
-        }
-        request = request.with_primary_address(Generate::generate(e));
-        if e.coin() {
-            request = request.with_is_edd_required(e.coin());
+        let contract = e.contract();
+        let mut request = UpsertRequest::new_for(CustomerId::generate(e), contract);
+        for member in *REQUEST_MEMBERS.get(contract) {
+            match member {
+                RequestMember::Id => {}
+                RequestMember::WebsiteId => request.website_id = Generate::generate(e),
+                RequestMember::PaymentToken => {
+                    if e.below(4) == 0 {
+                        request.payment_token = Some(PaymentToken::generate(e));
+                    }
+                }
+                RequestMember::DefaultPaymentInstrument => {
+                    request.default_payment_instrument = Generate::generate(e);
+                }
+                RequestMember::DefaultPaymentInstrumentId => {
+                    request.default_payment_instrument_id = Generate::generate(e);
+                }
+                RequestMember::PreferredPayoutInstrumentId => {
+                    request.preferred_payout_instrument_id = Generate::generate(e);
+                }
+                RequestMember::CustomFields => request.custom_fields = Generate::generate(e),
+                RequestMember::PrimaryAddress => request.primary_address = Generate::generate(e),
+                RequestMember::IsEddRequired => request.is_edd_required = Generate::generate(e),
+                RequestMember::Locale => request.locale = Generate::generate(e),
+                RequestMember::TaxNumbers => request.tax_numbers = Generate::generate(e),
+                RequestMember::LeadSource => request.lead_source = Generate::generate(e),
+                RequestMember::PersonId => request.person_id = Generate::generate(e),
+                RequestMember::NotificationEmails => {
+                    request.notification_emails = Generate::generate(e);
+                }
+            }
         }
         request
+    }
+}
+
+impl<T: Generate> Generate for Vec<T> {
+    fn generate(e: &mut dyn Entropy) -> Self {
+        (0..e.range(0, 3)).map(|_| T::generate(e)).collect()
+    }
+}
+
+/// A member's value when the revision has the member; its default (unset) otherwise, without
+/// drawing from the stream.
+fn when<T: Generate + Default>(e: &mut dyn Entropy, present: bool) -> T {
+    if present {
+        T::generate(e)
+    } else {
+        T::default()
     }
 }
 
@@ -403,15 +504,18 @@ impl Generate for Customer {
         let updated_time = later(e, created_time);
         let payment_count = e.range(0, 1000) as u64;
         let links = (0..e.range(0, 3)).map(|_| Link::generate(e)).collect();
+        let contract = e.contract();
+        let members = CUSTOMER_MEMBERS.get(contract);
+        let has = |member: CustomerMember| members.contains(&member);
         Customer {
-            contract: crate::Contract::Seed2023_01,
+            contract,
             id: CustomerId::generate(e),
             website_id: WebsiteId::generate(e),
             organization_id: OrganizationId::generate(e),
             default_payment_instrument: Generate::generate(e),
             custom_fields: CustomFields::generate(e),
             primary_address: Generate::generate(e),
-            is_edd_required: e.coin(),
+            is_edd_required: has(CustomerMember::IsEddRequired) && e.coin(),
             created_time,
             updated_time,
             // A spent or shrunk stream gives 0: small revisions, toward 0. One in eight is at
@@ -431,13 +535,18 @@ impl Generate for Customer {
             links,
             // What this version knows: members a newer API adds are its own to generate.
             embedded: None,
-            preferred_payout_instrument_id: None,
+            // The members of other revisions stay unset: they are not this customer's.
+            preferred_payout_instrument_id: when(
+                e,
+                has(CustomerMember::PreferredPayoutInstrumentId),
+            ),
+            // The server's own: not generated.
             company: None,
-            locale: None,
-            tax_numbers: None,
-            lead_source: None,
-            person_id: None,
-            notification_emails: Vec::new(),
+            locale: when(e, has(CustomerMember::Locale)),
+            tax_numbers: when(e, has(CustomerMember::TaxNumbers)),
+            lead_source: when(e, has(CustomerMember::LeadSource)),
+            person_id: when(e, has(CustomerMember::PersonId)),
+            notification_emails: when(e, has(CustomerMember::NotificationEmails)),
             others: crate::OtherMembers::new(),
         }
     }
