@@ -137,12 +137,12 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// The body, up to `limit` bytes; past it, the rest is read and dropped (up to [`DRAIN_MAX`])
 /// and the answer is a 413.
 async fn read_body(mut body: Body, limit: BodyLimit) -> Result<Vec<u8>, Problem> {
-    let unreadable = || Problem::Other {
-        type_uri: "about:blank".to_owned(),
-        title: "Malformed request".to_owned(),
-        status: 400,
-        detail: Some("the body could not be read to its end".to_owned()),
-        invalid_fields: Vec::new(),
+    let unreadable = || {
+        Problem::status_problem(
+            400,
+            "Malformed request",
+            "the body could not be read to its end".to_owned(),
+        )
     };
     let mut bytes = Vec::new();
     let mut seen: u64 = 0;

@@ -504,29 +504,9 @@ where
     Ok(seen_known)
 }
 
-/// Walks an object of a described type `M`: `on_member` reads each member of the description,
-/// the others are unknown. Returns the bits of the members seen, for [`Collector::missing`].
-pub(crate) fn object_members<'de, A, M, F>(
-    c: &mut Collector,
-    map: A,
-    on_member: F,
-) -> Result<u64, A::Error>
-where
-    A: MapAccess<'de>,
-    M: Member,
-    F: FnMut(&mut Collector, M, &mut A) -> Result<(), A::Error>,
-{
-    classified_members(
-        c,
-        map,
-        None,
-        |key| M::from_key(key).map(|m| (m, m.bit())),
-        on_member,
-    )
-}
-
-/// [`object_members`] for an object that keeps the members it does not describe, when the walk
-/// keeps them ([`Collector::keeping_others`]).
+/// Walks an object of a described type `M`: `on_member` reads each member of the description;
+/// the others are kept in `others` when the walk keeps them ([`Collector::keeping_others`]),
+/// else unknown. Returns the bits of the members seen, for [`Collector::missing`].
 pub(crate) fn object_members_keeping<'de, A, M, F>(
     c: &mut Collector,
     map: A,

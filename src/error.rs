@@ -231,10 +231,15 @@ pub enum ViolationKind {
     /// A violation as a problem body reported it, read back by a client: the code and message
     /// the server wrote. The crate never reports one itself.
     Reported {
-        /// The code, known to this version or not.
+        /// The code, known to this version or not (`ErrorCode::Unknown("")` when the item has
+        /// none: the official problem schema requires no member).
         code: ErrorCode,
-        /// The message, as written.
+        /// The message, as written (empty when the item has none).
         message: String,
+        /// The item exactly as read, when it was not three strings `field`, `message` and
+        /// `code` (a member missing, or one this version does not know): it renders back as
+        /// read.
+        as_read: Option<String>,
     },
 }
 
@@ -529,7 +534,34 @@ impl Described for Violation {
     }
 }
 
-serialize_described!(Violation);
+/// An item read from a problem body renders back as it was read.
+impl serde::Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.kind {
+            ViolationKind::Reported {
+                as_read: Some(text),
+                ..
+            } => {
+                let raw: &serde_json::value::RawValue = serde_json::from_str(text)
+                    .map_err(|_| serde::ser::Error::custom("an item kept as read is JSON"))?;
+                raw.serialize(serializer)
+            }
+            _ => crate::object::serialize(self, serializer),
+        }
+    }
+}
+
+impl crate::json::WriteJson for Violation {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
+        match &self.kind {
+            ViolationKind::Reported {
+                as_read: Some(text),
+                ..
+            } => out.raw(text.as_bytes()),
+            _ => crate::object::write(self, out),
+        }
+    }
+}
 
 /// Every rule a value (or a whole body) broke, in document order. Never empty.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

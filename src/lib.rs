@@ -62,7 +62,7 @@ pub use payment::{
     PaymentToken, VaultedInstrument,
 };
 pub use precondition::IfMatch;
-pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
+pub use problem::{PROBLEM_CONTENT_TYPE, Problem, ProblemDetails};
 pub use request::{
     MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,
 };

@@ -6,12 +6,11 @@ use crate::customer::UpsertError;
 use serde::de::MapAccess;
 
 use crate::de::{self, Collector, Got, Raw, RawShape, Shape};
-use crate::error::{
-    ErrorCode, FieldPath, ValidationError, Violation, ViolationKind, ViolationMember,
-};
+use crate::error::{ErrorCode, FieldPath, ValidationError, Violation, ViolationKind};
 use crate::json::{JsonOut, WriteJson};
-use crate::object::{self, Described, Fields, Member, keys};
+use crate::object::{self, Described, Fields, Member, OtherMembers, keys};
 use crate::request::{MalformedBody, RequestError};
+use serde_json::value::RawValue;
 
 /// The media type of every problem body.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -41,20 +40,45 @@ pub enum Problem {
     },
     /// 422: the data breaks the contract.
     Invalid(ValidationError),
-    /// Any other problem body a server sent (another status, or a title or detail this crate
-    /// does not write), read back with what it holds: render it and the same body comes out.
-    Other {
-        /// The RFC 7807 `type`, a URI.
-        type_uri: String,
-        /// The `title`.
-        title: String,
-        /// The HTTP status.
-        status: u16,
-        /// The `detail`, if any.
-        detail: Option<String>,
-        /// The `invalidFields`, if any.
-        invalid_fields: Vec<Violation>,
-    },
+    /// Any other problem body a server sent (another status, a title or detail this crate does
+    /// not write, an `instance`, extension members), read back with what it holds: render it
+    /// and the same body comes out. Boxed, so that a `Result<_, Problem>` stays small.
+    Other(Box<ProblemDetails>),
+}
+
+/// The members of a problem body as a server wrote them ([`Problem::Other`]). The official
+/// problem schemas require no member, so each may be absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProblemDetails {
+    /// The RFC 7807 `type`, a URI (absent means `about:blank`).
+    pub type_uri: Option<String>,
+    /// The `title`.
+    pub title: Option<String>,
+    /// The `status` member (the response's status is the authoritative one).
+    pub status: Option<u16>,
+    /// The `detail`, if any.
+    pub detail: Option<String>,
+    /// The `instance`, a URI of this occurrence, if any.
+    pub instance: Option<String>,
+    /// The `invalidFields`, if any.
+    pub invalid_fields: Vec<Violation>,
+    /// Extension members, kept as read in their places.
+    pub others: OtherMembers,
+}
+
+impl ProblemDetails {
+    /// A problem body with these members set, the others absent; set more on the value.
+    #[must_use]
+    pub fn new(status: u16, title: &str, detail: Option<String>) -> Self {
+        ProblemDetails {
+            type_uri: Some(ABOUT_BLANK.to_owned()),
+            title: Some(title.to_owned()),
+            status: Some(status),
+            detail,
+            ..ProblemDetails::default()
+        }
+    }
 }
 
 /// The `type` of every problem this crate writes.
@@ -68,7 +92,35 @@ impl Problem {
             Problem::Malformed(_) => 400,
             Problem::Conflict { .. } => 409,
             Problem::Invalid(_) => 422,
-            Problem::Other { status, .. } => *status,
+            // A body without a status member names no status; as a response it is a 500.
+            Problem::Other(other) => other.status.unwrap_or(500),
+        }
+    }
+
+    /// The `status` member as the body has it: `None` for a body that names none.
+    #[must_use]
+    pub fn status_member(&self) -> Option<u16> {
+        match self {
+            Problem::Other(other) => other.status,
+            _ => Some(self.status()),
+        }
+    }
+
+    /// The RFC 7807 `instance`, if any (the crate's own problems have none).
+    #[must_use]
+    pub fn instance(&self) -> Option<&str> {
+        match self {
+            Problem::Other(other) => other.instance.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Extension members of a problem read from a server, kept as read.
+    #[must_use]
+    pub fn other_members(&self) -> &OtherMembers {
+        match self {
+            Problem::Other(other) => &other.others,
+            _ => &NO_EXTENSIONS,
         }
     }
 
@@ -79,7 +131,7 @@ impl Problem {
             Problem::Malformed(_) => MALFORMED_TITLE,
             Problem::Conflict { .. } => CONFLICT_TITLE,
             Problem::Invalid(_) => INVALID_TITLE,
-            Problem::Other { title, .. } => title,
+            Problem::Other(other) => other.title.as_deref().unwrap_or_default(),
         }
     }
 
@@ -87,7 +139,7 @@ impl Problem {
     #[must_use]
     pub fn type_uri(&self) -> &str {
         match self {
-            Problem::Other { type_uri, .. } => type_uri,
+            Problem::Other(other) => other.type_uri.as_deref().unwrap_or(ABOUT_BLANK),
             _ => ABOUT_BLANK,
         }
     }
@@ -99,7 +151,7 @@ impl Problem {
             Problem::Malformed(m) => m.to_string(),
             Problem::Conflict { detail } => detail.clone(),
             Problem::Invalid(error) => invalid_detail(error.violations().len()),
-            Problem::Other { detail, .. } => detail.clone().unwrap_or_default(),
+            Problem::Other(other) => other.detail.clone().unwrap_or_default(),
         }
     }
 
@@ -108,14 +160,25 @@ impl Problem {
     pub fn invalid_fields(&self) -> &[Violation] {
         match self {
             Problem::Invalid(error) => error.violations(),
-            Problem::Other { invalid_fields, .. } => invalid_fields,
+            Problem::Other(other) => &other.invalid_fields,
             _ => &[],
         }
     }
 
     /// Reads a problem body, as a client receives it with a 4xx or 5xx. The crate's own bodies
     /// read back as their variants; any other is [`Problem::Other`], with what it holds.
-    /// Members this version does not know are ignored, and a code it does not know is kept.
+    /// Every body the official problem schemas allow is read, none of whose members is
+    /// required: `instance`, extension members and `invalidFields` items of any shape are kept
+    /// and rendered back as read, and a code this version does not know is kept.
+    ///
+    /// ```
+    /// use rebilly_customer::Problem;
+    /// let body = br#"{"title":"Invalid data","instance":"/customers/cus_1","traceId":"t-1","invalidFields":[{"field":"locale","message":"bad"}]}"#;
+    /// let problem = Problem::parse(body).unwrap();
+    /// assert_eq!(problem.instance(), Some("/customers/cus_1"));
+    /// assert_eq!(problem.invalid_fields()[0].message(), "bad");
+    /// assert_eq!(problem.to_json().as_bytes(), body);
+    /// ```
     ///
     /// ```
     /// use rebilly_customer::{ErrorCode, Problem};
@@ -133,20 +196,15 @@ impl Problem {
     ///
     /// # Errors
     /// [`RequestError::Malformed`] for bytes that are not JSON; [`RequestError::Invalid`] when
-    /// `type`, `title` or `status` is missing or of the wrong type.
+    /// the body is not an object, or a member the schema types has another type (a `status`
+    /// that is not an integer from 100 to 599, a `title` that is not a string).
     pub fn parse(bytes: &[u8]) -> Result<Problem, RequestError> {
         crate::de::parse_document_with(bytes, ProblemShape, true)
     }
 
     /// A problem of another status a server answers, in the same format (`about:blank`).
-    fn status_problem(status: u16, title: &str, detail: String) -> Problem {
-        Problem::Other {
-            type_uri: ABOUT_BLANK.to_owned(),
-            title: title.to_owned(),
-            status,
-            detail: Some(detail),
-            invalid_fields: Vec::new(),
-        }
+    pub(crate) fn status_problem(status: u16, title: &str, detail: String) -> Problem {
+        Problem::Other(Box::new(ProblemDetails::new(status, title, Some(detail))))
     }
 
     /// 401: the request carries no valid credentials (for the API, the `REB-APIKEY` header).
@@ -236,40 +294,84 @@ fn invalid_detail(count: usize) -> String {
 }
 
 json_object! {
-    /// The members of a problem body (RFC 7807, with the API's `invalidFields`).
+    /// The members of a problem body (RFC 7807, with the API's `invalidFields`). None is
+    /// required: the official problem schemas require none.
     pub(crate) enum ProblemMember {
-        Type = keys::TYPE, required;
-        Title = "title", required;
-        Status = "status", required;
+        Type = keys::TYPE;
+        Title = "title";
+        Status = "status";
         Detail = "detail";
+        Instance = "instance";
         /// A 422's violations.
         InvalidFields = "invalidFields";
     }
 }
 
+/// A problem without extension members.
+static NO_EXTENSIONS: OtherMembers = OtherMembers::new();
+
 impl Described for Problem {
     type Member = ProblemMember;
 
     fn fields<F: Fields<ProblemMember>>(&self, fields: &mut F) {
+        if let Problem::Other(other) = self {
+            let ProblemDetails {
+                type_uri,
+                title,
+                status,
+                detail,
+                instance,
+                invalid_fields,
+                ..
+            } = &**other;
+            // A body read back writes the members it had, and only those.
+            for member in ProblemMember::ALL {
+                let member = *member;
+                match member {
+                    ProblemMember::Type => optional(fields, member, type_uri.as_deref()),
+                    ProblemMember::Title => optional(fields, member, title.as_deref()),
+                    ProblemMember::Status => {
+                        if let Some(status) = status {
+                            fields.field(member, status);
+                        }
+                    }
+                    ProblemMember::Detail => optional(fields, member, detail.as_deref()),
+                    ProblemMember::Instance => optional(fields, member, instance.as_deref()),
+                    ProblemMember::InvalidFields => {
+                        if !invalid_fields.is_empty() {
+                            fields.field(member, &Violations(invalid_fields));
+                        }
+                    }
+                }
+            }
+            return;
+        }
         for member in ProblemMember::ALL {
             let member = *member;
             match member {
                 ProblemMember::Type => fields.field(member, self.type_uri()),
                 ProblemMember::Title => fields.field(member, self.title()),
                 ProblemMember::Status => fields.field(member, &self.status()),
-                ProblemMember::Detail => {
-                    if !matches!(self, Problem::Other { detail: None, .. }) {
-                        fields.field(member, self.detail().as_str());
-                    }
-                }
+                ProblemMember::Detail => fields.field(member, self.detail().as_str()),
+                ProblemMember::Instance => {}
                 ProblemMember::InvalidFields => {
-                    let violations = self.invalid_fields();
-                    if matches!(self, Problem::Invalid(_)) || !violations.is_empty() {
-                        fields.field(member, &Violations(violations));
+                    if matches!(self, Problem::Invalid(_)) {
+                        fields.field(member, &Violations(self.invalid_fields()));
                     }
                 }
             }
         }
+    }
+
+    fn other_members(&self) -> &OtherMembers {
+        Problem::other_members(self)
+    }
+}
+
+/// Writes a string member when it is there.
+fn optional<F: Fields<ProblemMember>>(fields: &mut F, member: ProblemMember, value: Option<&str>) {
+    if let Some(value) = value {
+        fields.field(member, value);
     }
 }
 
@@ -286,7 +388,7 @@ impl Serialize for Violations<'_> {
 
 impl WriteJson for Violations<'_> {
     fn write_json(&self, out: &mut JsonOut) {
-        object::write_array(self.0, out);
+        crate::json::write_items(self.0, out);
     }
 }
 
@@ -335,76 +437,94 @@ impl<'de> Shape<'de> for ProblemShape {
         map: A,
     ) -> Result<Got<Problem>, A::Error> {
         let mark = c.mark();
-        let (mut type_uri, mut title, mut status, mut detail) = (None, None, None, None);
+        let (mut type_uri, mut title, mut status, mut detail, mut instance) =
+            (None, None, None, None, None);
         let mut invalid_fields = Vec::new();
-        let seen = de::object_members(c, map, |c, member, map| {
-            match member {
-                ProblemMember::Type => type_uri = read_text(c, map, member)?,
-                ProblemMember::Title => title = read_text(c, map, member)?,
-                ProblemMember::Detail => detail = read_text(c, map, member)?,
-                ProblemMember::Status => status = c.read(map, member, StatusShape)?.value(),
-                ProblemMember::InvalidFields => {
-                    if let Some(violations) = c.read(map, member, ViolationsShape)?.value() {
-                        invalid_fields = violations;
+        let mut others = OtherMembers::new();
+        // Extension members are the server's: kept, whatever they are.
+        c.keeping_others(|c| {
+            de::object_members_keeping(c, map, &mut others, |c, member, map| {
+                match member {
+                    ProblemMember::Type => type_uri = read_text(c, map, member)?,
+                    ProblemMember::Title => title = read_text(c, map, member)?,
+                    ProblemMember::Detail => detail = read_text(c, map, member)?,
+                    ProblemMember::Instance => instance = read_text(c, map, member)?,
+                    ProblemMember::Status => status = c.read(map, member, StatusShape)?.value(),
+                    ProblemMember::InvalidFields => {
+                        if let Some(violations) = c.read(map, member, ViolationsShape)?.value() {
+                            invalid_fields = violations;
+                        }
                     }
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })?;
-        c.missing::<ProblemMember>(seen);
-        let (Some(type_uri), Some(title), Some(status)) = (type_uri, title, status) else {
-            return Ok(Got::Invalid);
-        };
         if !c.clean_since(mark) {
             return Ok(Got::Invalid);
         }
-        Ok(Got::Value(Problem::typed(
+        Ok(Got::Value(Problem::typed(ProblemDetails {
             type_uri,
             title,
             status,
             detail,
+            instance,
             invalid_fields,
-        )))
+            others,
+        })))
     }
 }
 
 impl Problem {
-    /// The crate's own variant when the body is exactly one it writes, else `Other`.
-    fn typed(
-        type_uri: String,
-        title: String,
-        status: u16,
-        detail: Option<String>,
-        invalid_fields: Vec<Violation>,
-    ) -> Problem {
-        let ours = |expected_title: &str| type_uri == ABOUT_BLANK && title == expected_title;
+    /// The crate's own variant when the body is exactly one it writes, else `Other` as read.
+    fn typed(other: ProblemDetails) -> Problem {
+        let ProblemDetails {
+            type_uri: Some(type_uri),
+            title: Some(title),
+            status: Some(status),
+            detail,
+            instance: None,
+            invalid_fields,
+            others,
+        } = &other
+        else {
+            return Problem::Other(Box::new(other));
+        };
+        if type_uri != ABOUT_BLANK || !others.is_empty() {
+            return Problem::Other(Box::new(other));
+        }
+        let plain = invalid_fields.iter().all(|violation| {
+            !matches!(
+                violation.kind(),
+                ViolationKind::Reported {
+                    as_read: Some(_),
+                    ..
+                }
+            )
+        });
         let detail_text = detail.as_deref();
-        match status {
-            400 if ours(MALFORMED_TITLE) && invalid_fields.is_empty() => {
+        match *status {
+            400 if title == MALFORMED_TITLE && invalid_fields.is_empty() => {
                 if let Some(body) = detail_text.and_then(MalformedBody::from_detail) {
                     return Problem::Malformed(body);
                 }
             }
-            409 if ours(CONFLICT_TITLE) && invalid_fields.is_empty() => {
+            409 if title == CONFLICT_TITLE && invalid_fields.is_empty() => {
                 if let Some(detail) = detail {
-                    return Problem::Conflict { detail };
+                    return Problem::Conflict {
+                        detail: detail.clone(),
+                    };
                 }
             }
-            422 if ours(INVALID_TITLE)
+            422 if title == INVALID_TITLE
+                && plain
                 && !invalid_fields.is_empty()
                 && detail_text == Some(invalid_detail(invalid_fields.len()).as_str()) =>
             {
-                return Problem::Invalid(ValidationError::new(invalid_fields));
+                return Problem::Invalid(ValidationError::new(invalid_fields.clone()));
             }
             _ => {}
         }
-        Problem::Other {
-            type_uri,
-            title,
-            status,
-            detail,
-            invalid_fields,
-        }
+        Problem::Other(Box::new(other))
     }
 }
 
@@ -453,53 +573,50 @@ impl<'de> Shape<'de> for ViolationsShape {
     const EXPECTED: &'static str = "an array";
     fn on_seq<A: serde::de::SeqAccess<'de>>(
         self,
-        c: &mut Collector,
-        seq: A,
+        _: &mut Collector,
+        mut seq: A,
     ) -> Result<Got<Vec<Violation>>, A::Error> {
-        let (items, all_valid) = de::indexed_items(c, seq, ViolationShape)?;
-        Ok(if all_valid {
-            Got::Value(items.into_iter().map(|(_, violation)| violation).collect())
-        } else {
-            Got::Invalid
-        })
+        let mut items = Vec::new();
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            items.push(violation_as_read(crate::object::compact(raw).raw()));
+        }
+        Ok(Got::Value(items))
     }
 }
 
-/// Reads an item of `invalidFields`: `field`, `message` and `code`, all strings.
-#[derive(Clone, Copy)]
-pub(crate) struct ViolationShape;
-
-impl<'de> Shape<'de> for ViolationShape {
-    type Out = Violation;
-    const EXPECTED: &'static str = "an object";
-
-    fn on_map<A: MapAccess<'de>>(
-        self,
-        c: &mut Collector,
-        map: A,
-    ) -> Result<Got<Violation>, A::Error> {
-        let (mut field, mut message, mut code) = (None, None, None);
-        let seen = de::object_members(c, map, |c, member, map| {
-            let text = read_text(c, map, member)?;
-            match member {
-                ViolationMember::Field => field = text,
-                ViolationMember::Message => message = text,
-                ViolationMember::Code => code = text,
-            }
-            Ok(())
-        })?;
-        c.missing::<ViolationMember>(seen);
-        Ok(match (field, message, code) {
-            (Some(field), Some(message), Some(code)) => Got::Value(Violation::new(
-                FieldPath::parse(&field),
-                ViolationKind::Reported {
-                    code: ErrorCode::parse(&code),
-                    message,
-                },
-            )),
-            _ => Got::Invalid,
-        })
+/// An item of `invalidFields` as a server wrote it: its `field`, `message` and `code` when they
+/// are strings, and the whole item as read unless it is exactly those three strings.
+fn violation_as_read(raw: &RawValue) -> Violation {
+    #[derive(serde::Deserialize)]
+    struct Item {
+        field: Option<serde_json::Value>,
+        message: Option<serde_json::Value>,
+        code: Option<serde_json::Value>,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, serde_json::Value>,
     }
+    let item: Option<Item> = serde_json::from_str(raw.get()).ok();
+    let text = |value: &Option<serde_json::Value>| match value {
+        Some(serde_json::Value::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let (field, message, code, plain) = match &item {
+        Some(item) => {
+            let (field, message, code) = (text(&item.field), text(&item.message), text(&item.code));
+            let plain =
+                field.is_some() && message.is_some() && code.is_some() && item.rest.is_empty();
+            (field, message, code, plain)
+        }
+        None => (None, None, None, false),
+    };
+    Violation::new(
+        FieldPath::parse(field.as_deref().unwrap_or_default()),
+        ViolationKind::Reported {
+            code: ErrorCode::parse(code.as_deref().unwrap_or_default()),
+            message: message.unwrap_or_default(),
+            as_read: (!plain).then(|| raw.get().to_owned()),
+        },
+    )
 }
 
 /// Reads the crate's problem bodies and any other (see [`Problem::parse`]).
@@ -509,9 +626,11 @@ impl<'de> serde::Deserialize<'de> for Problem {
     }
 }
 
-/// Reads an item of `invalidFields` as a server wrote it.
+/// Reads an item of `invalidFields` as a server wrote it: any JSON value, kept as read when it
+/// is not the three strings `field`, `message` and `code`.
 impl<'de> serde::Deserialize<'de> for Violation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        de::deserialize_shape_with(deserializer, ViolationShape, true)
+        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        Ok(violation_as_read(crate::object::compact(raw).raw()))
     }
 }

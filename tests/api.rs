@@ -82,6 +82,7 @@ public_types!(
     PostalCode,
     PrimaryList<PhoneNumber>,
     Problem,
+    ProblemDetails,
     RefuseAllTokens,
     Region,
     RequestBuilder,

@@ -160,18 +160,15 @@ proptest! {
         let mut problems = vec![
             Problem::from(UpsertRequest::parse(body.path_id(), body.json()).unwrap_err()),
             Problem::Conflict { detail: detail.clone() },
-            Problem::Other {
-                type_uri,
-                title,
-                status,
-                detail: with_detail.then(|| detail.clone()),
-                invalid_fields: if with_fields {
+            Problem::Other(Box::new({
+                let mut other = ProblemDetails::new(status, &title, with_detail.then(|| detail.clone()));
+                other.type_uri = Some(type_uri);
+                if with_fields {
                     let reported = json!({"field": field, "message": detail, "code": code});
-                    vec![serde_json::from_value::<Violation>(reported).unwrap()]
-                } else {
-                    Vec::new()
-                },
-            },
+                    other.invalid_fields = vec![serde_json::from_value::<Violation>(reported).unwrap()];
+                }
+                other
+            })),
         ];
         if let Err(RequestError::Malformed(m)) = UpsertRequest::parse("cus_1", &bytes) {
             problems.push(Problem::Malformed(m));
