@@ -366,8 +366,29 @@ impl UpsertRequest {
     /// A builder of a request for the path id `path_id`, from plain text and values,
     /// collecting every violation at once.
     pub fn builder(path_id: &str) -> RequestBuilder {
+        Self::builder_for(path_id, Contract::Seed2023_01)
+    }
+
+    /// A builder of a request of revision `contract`. A member the revision does not set is
+    /// an `unknown_field` when built.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contact, Contract, UpsertRequest};
+    /// let request = UpsertRequest::builder_for("cus_1", Contract::Rebilly2026_08)
+    ///     .locale("fr-CA")
+    ///     .notification_email("billing@example.com")
+    ///     .null("personId")
+    ///     .primary_address(Contact::builder_for(Contract::Rebilly2026_08).first_name("Zoë").null("city"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     request.to_body_with_token(),
+    ///     r#"{"id":"cus_1","primaryAddress":{"firstName":"Zoë","city":null},"locale":"fr-CA","personId":null,"notificationEmails":["billing@example.com"]}"#
+    /// );
+    /// ```
+    pub fn builder_for(path_id: &str, contract: Contract) -> RequestBuilder {
         let mut builder = RequestBuilder {
-            request: UpsertRequest::new(CustomerId::from_static("_")),
+            request: UpsertRequest::new_for(CustomerId::from_static("_"), contract),
             violations: Vec::new(),
         };
         match CustomerId::parse(&nfc(path_id)) {
@@ -643,12 +664,14 @@ impl RequestBuilder {
 
     /// Sets `defaultPaymentInstrument`.
     pub fn default_payment_instrument(mut self, instrument: PaymentInstrument) -> Self {
+        self.check_member(RequestMember::DefaultPaymentInstrument);
         self.request.default_payment_instrument = Patch::Value(instrument);
         self
     }
 
-    /// Clears `defaultPaymentInstrument` (`null`).
+    /// Clears `defaultPaymentInstrument` (`null`; 2023-01).
     pub fn clear_default_payment_instrument(mut self) -> Self {
+        self.check_member(RequestMember::DefaultPaymentInstrument);
         self.request.default_payment_instrument = Patch::Null;
         self
     }
@@ -697,9 +720,138 @@ impl RequestBuilder {
         self
     }
 
-    /// Sets `isEddRequired`.
+    /// Sets `isEddRequired` (2023-01).
     pub fn is_edd_required(mut self, value: bool) -> Self {
         self.request.is_edd_required = Some(value);
+        self.check_member(RequestMember::IsEddRequired);
+        self
+    }
+
+    /// A member the request's revision does not set is reported where it was set.
+    fn check_member(&mut self, member: RequestMember) {
+        if !REQUEST_MEMBERS.get(self.request.contract).contains(&member) {
+            self.absorb(
+                &[member.key().into()],
+                ValidationError::single(ViolationKind::UnknownField),
+            );
+        }
+    }
+
+    /// Parses `text` for a member of 2026-08.
+    fn text<T: de::ParseText>(&mut self, member: RequestMember, text: &str) -> Option<T> {
+        self.check_member(member);
+        match T::parse_text(text, self.request.contract) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.absorb(&[member.key().into()], error);
+                None
+            }
+        }
+    }
+
+    /// Sets `locale` (2026-08).
+    pub fn locale(mut self, text: &str) -> Self {
+        if let Some(value) = self.text(RequestMember::Locale, text) {
+            self.request.locale = Patch::Value(value);
+        }
+        self
+    }
+
+    /// Sets `personId` (2026-08).
+    pub fn person_id(mut self, text: &str) -> Self {
+        if let Some(value) = self.text(RequestMember::PersonId, text) {
+            self.request.person_id = Patch::Value(value);
+        }
+        self
+    }
+
+    /// Sets `defaultPaymentInstrumentId` (2026-08): the server looks it up in its vault.
+    pub fn default_payment_instrument_id(mut self, text: &str) -> Self {
+        if let Some(value) = self.text(RequestMember::DefaultPaymentInstrumentId, text) {
+            self.request.default_payment_instrument_id = Patch::Value(value);
+        }
+        self
+    }
+
+    /// Sets `preferredPayoutInstrumentId` (2026-08).
+    pub fn preferred_payout_instrument_id(mut self, text: &str) -> Self {
+        if let Some(value) = self.text(RequestMember::PreferredPayoutInstrumentId, text) {
+            self.request.preferred_payout_instrument_id = Patch::Value(value);
+        }
+        self
+    }
+
+    /// Adds an address to `notificationEmails` (2026-08; the list is sent whole).
+    pub fn notification_email(mut self, text: &str) -> Self {
+        let index = self
+            .request
+            .notification_emails
+            .get_or_insert_with(Vec::new)
+            .len();
+        self.check_member(RequestMember::NotificationEmails);
+        match NotificationEmail::parse(text) {
+            Ok(email) => self
+                .request
+                .notification_emails
+                .get_or_insert_with(Vec::new)
+                .push(email),
+            Err(error) => {
+                let at = [RequestMember::NotificationEmails.key().into(), index.into()];
+                self.absorb(&at, error);
+            }
+        }
+        self
+    }
+
+    /// Adds a tax number to `taxNumbers` (2026-08; the list is sent whole).
+    pub fn tax_number(mut self, tax_number: TaxNumber) -> Self {
+        self.check_member(RequestMember::TaxNumbers);
+        match &mut self.request.tax_numbers {
+            Patch::Value(items) => items.push(tax_number),
+            patch => *patch = Patch::Value(vec![tax_number]),
+        }
+        self
+    }
+
+    /// Sets `leadSource` (2026-08).
+    pub fn lead_source(mut self, lead_source: LeadSource) -> Self {
+        self.check_member(RequestMember::LeadSource);
+        self.request.lead_source = Some(lead_source);
+        self
+    }
+
+    /// Sends `null` for the top-level member named `name`, which clears it: `primaryAddress`,
+    /// `defaultPaymentInstrument` (2023-01), or 2026-08's `locale`, `personId`, `taxNumbers`,
+    /// `preferredPayoutInstrumentId`, `defaultPaymentInstrumentId`. Any other name (or a
+    /// member the revision does not have) is an error where it was set.
+    pub fn null(mut self, name: &str) -> Self {
+        let member = RequestMember::from_key(name)
+            .filter(|member| member.flags().nullable && *member != RequestMember::Id)
+            .filter(|member| REQUEST_MEMBERS.get(self.request.contract).contains(member));
+        let request = &mut self.request;
+        match member {
+            Some(RequestMember::PrimaryAddress) => request.primary_address = Patch::Null,
+            Some(RequestMember::DefaultPaymentInstrument) => {
+                request.default_payment_instrument = Patch::Null;
+            }
+            Some(RequestMember::DefaultPaymentInstrumentId) => {
+                request.default_payment_instrument_id = Patch::Null;
+            }
+            Some(RequestMember::PreferredPayoutInstrumentId) => {
+                request.preferred_payout_instrument_id = Patch::Null;
+            }
+            Some(RequestMember::Locale) => request.locale = Patch::Null,
+            Some(RequestMember::TaxNumbers) => request.tax_numbers = Patch::Null,
+            Some(RequestMember::PersonId) => request.person_id = Patch::Null,
+            _ => {
+                let kind = if RequestMember::from_key(name).is_some() {
+                    ViolationKind::NotNull
+                } else {
+                    ViolationKind::UnknownField
+                };
+                self.absorb(&[name.to_owned().into()], ValidationError::single(kind));
+            }
+        }
         self
     }
 

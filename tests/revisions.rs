@@ -856,3 +856,54 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn builders_follow_their_revision_and_send_null() {
+    let error = UpsertRequest::builder_for(ID, NEW)
+        .is_edd_required(true)
+        .default_payment_instrument(PaymentInstrument::cash(None))
+        .notification_email("ok@example.com")
+        .notification_email("nope")
+        .person_id(&"p".repeat(51))
+        .null("websiteId")
+        .null("colour")
+        .primary_address(Contact::builder_for(NEW).first_name("𠮷").null("emails"))
+        .build()
+        .unwrap_err();
+    let found: Vec<(String, ErrorCode)> = error
+        .violations()
+        .iter()
+        .map(|v| (v.field(), v.code()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("isEddRequired".to_owned(), ErrorCode::UnknownField),
+            (
+                "defaultPaymentInstrument".to_owned(),
+                ErrorCode::UnknownField
+            ),
+            ("notificationEmails.1".to_owned(), ErrorCode::InvalidEmail),
+            ("personId".to_owned(), ErrorCode::TooLong),
+            ("websiteId".to_owned(), ErrorCode::NotNull),
+            ("colour".to_owned(), ErrorCode::UnknownField),
+            ("primaryAddress.firstName".to_owned(), ErrorCode::Pattern),
+            ("primaryAddress.emails".to_owned(), ErrorCode::UnknownField),
+        ]
+    );
+    // 2023 builders refuse 2026 members, and send null to clear a contact member.
+    let error = UpsertRequest::builder(ID).locale("fr").build().unwrap_err();
+    assert_eq!(error.violations()[0].code(), ErrorCode::UnknownField);
+    let request = UpsertRequest::builder(ID)
+        .primary_address(Contact::builder().null("city").null("dob"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        request.to_body_with_token(),
+        r#"{"id":"cus_1","primaryAddress":{"city":null,"dob":null}}"#
+    );
+    assert_eq!(
+        UpsertRequest::parse(ID, request.to_body_with_token().as_bytes()).unwrap(),
+        request
+    );
+}

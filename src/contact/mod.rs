@@ -255,13 +255,33 @@ macro_rules! contact_members {
             $(
                 #[doc = concat!("Sets the `", stringify!($field), "` member from text (NFC first, every rule checked).")]
                 pub fn $field(mut self, text: &str) -> Self {
-                    match <$ty>::parse(text) {
+                    match <$ty as crate::de::ParseText>::parse_text(text, self.contract) {
                         Ok(value) => self.patch.$field = Patch::Value(value),
                         Err(error) => self.absorb(&[ContactMember::$member.key().into()], error),
                     }
                     self
                 }
             )*
+
+            /// Sends `null` for the member named `name` (`"city"`, `"jobTitle"`, …): the merge
+            /// clears it. A name that is no nullable contact member is an `unknown_field`.
+            ///
+            /// ```
+            /// use rebilly_customer::{Contact, Patch};
+            /// let patch = Contact::builder().first_name("Ann").null("city").build_patch().unwrap();
+            /// assert_eq!(patch.city(), &Patch::Null);
+            /// assert!(Contact::builder().null("emails").build_patch().is_err());
+            /// ```
+            pub fn null(mut self, name: &str) -> Self {
+                match ContactMember::from_key(name) {
+                    $( Some(ContactMember::$member) => self.patch.$field = Patch::Null, )*
+                    _ => self.absorb(
+                        &[name.to_owned().into()],
+                        ValidationError::single(crate::error::ViolationKind::UnknownField),
+                    ),
+                }
+                self
+            }
         }
 
         /// The patch that sets a contact to exactly this one: every member it has, `null` for
@@ -414,6 +434,8 @@ impl<'de> Shape<'de> for ContactShape {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct ContactBuilder {
+    /// The revision whose rules the members are checked by.
+    contract: crate::Contract,
     patch: ContactPatch,
     phones: ListBuilder<PhoneNumber>,
     emails: ListBuilder<EmailAddress>,
@@ -527,6 +549,24 @@ impl Contact {
     /// A builder of a contact from plain text, collecting every violation at once.
     pub fn builder() -> ContactBuilder {
         ContactBuilder::default()
+    }
+
+    /// A builder that checks each member with the rules of `contract`.
+    ///
+    /// ```
+    /// use rebilly_customer::{Contact, Contract};
+    /// assert!(Contact::builder().first_name("मुरुगन्").build().is_err());
+    /// let contact = Contact::builder_for(Contract::Rebilly2026_08)
+    ///     .first_name("मुरुगन्")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(contact.first_name().unwrap().as_str(), "मुरुगन्");
+    /// ```
+    pub fn builder_for(contract: crate::Contract) -> ContactBuilder {
+        ContactBuilder {
+            contract,
+            ..ContactBuilder::default()
+        }
     }
 
     /// An empty contact: every member unset.
