@@ -5,7 +5,12 @@
 //! ```sh
 //! cargo run --release --features axum --example server -- --db FILE --listen ADDR \
 //!     [--api-key KEY] [--org ORG_ID] [--default-website WEBSITE_ID] \
-//!     [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES]
+//!     [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] [--contract 2023-01|2026-08] \
+//!     [--instrument ID=METHOD]...
+//!
+//! `--contract` picks the revision every request, stored customer and response follows (the
+//! store keeps each customer's stored form, so 2026-08's write-only `leadSource` survives);
+//! `--instrument` fills the vault that 2026-08's `defaultPaymentInstrumentId` is looked up in.
 //! ```
 //!
 //! The first line it prints is `listening on http://HOST:PORT` (the real port when ADDR ends in
@@ -26,13 +31,15 @@ use axum::routing::put;
 use axum::{Extension, Router};
 use rebilly_customer::axum::{BodyLimit, UpsertBody};
 use rebilly_customer::{
-    Conflict, Customer, CustomerId, IfMatch, OrganizationId, PaymentInstrument, Problem,
-    TokenRejection, UpsertContext, UpsertOutcome, UpsertRequest, WebsiteId, WritePlan,
+    Conflict, Contract, Customer, CustomerId, IfMatch, OrganizationId, ParseOptions,
+    PaymentInstrument, PaymentMethod, Problem, TokenRejection, UpsertContext, UpsertOutcome,
+    UpsertRequest, WebsiteId, WritePlan,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
 const USAGE: &str = "usage: server --db FILE --listen ADDR [--api-key KEY] [--org ORG_ID] \
-[--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES]";
+[--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] \
+[--contract 2023-01|2026-08] [--instrument ID=METHOD]...";
 
 /// How many times a writer that lost a race upserts again before it answers 409.
 const RETRIES: usize = 64;
@@ -45,12 +52,16 @@ struct Config {
     default_website: Option<WebsiteId>,
     tokens: HashMap<String, PaymentInstrument>,
     max_body: BodyLimit,
+    contract: Contract,
+    instruments: HashMap<String, PaymentMethod>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let (mut db, mut listen, mut api_key, mut org, mut website, mut max_body) =
         (None, None, None, None, None, None);
     let mut tokens = HashMap::new();
+    let mut instruments = HashMap::new();
+    let mut contract = Contract::default();
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -80,6 +91,20 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
                     .map_err(|_| "--max-body takes a byte count")?;
                 max_body = Some(BodyLimit::new(bytes));
             }
+            "--contract" => {
+                let text = value()?;
+                contract = Contract::parse(&text)
+                    .map_err(|_| format!("--contract takes 2023-01 or 2026-08, got {text:?}"))?;
+            }
+            "--instrument" => {
+                let text = value()?;
+                let (id, method) = text.split_once('=').ok_or("--instrument takes ID=METHOD")?;
+                let method =
+                    PaymentMethod::parse_for(method, Contract::Rebilly2026_08).map_err(|_| {
+                        format!("--instrument {id}: {method:?} is not a payment method")
+                    })?;
+                instruments.insert(id.to_owned(), method);
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -95,6 +120,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
         default_website: website,
         tokens,
         max_body: max_body.unwrap_or_default(),
+        contract,
+        instruments,
     })
 }
 
@@ -122,7 +149,12 @@ impl Store {
         Ok(Store(tokio::sync::Mutex::new(connection)))
     }
 
-    async fn get(&self, org: &OrganizationId, id: &str) -> Result<Option<Customer>, Problem> {
+    async fn get(
+        &self,
+        org: &OrganizationId,
+        id: &str,
+        contract: Contract,
+    ) -> Result<Option<Customer>, Problem> {
         let connection = self.0.lock().await;
         let body: Option<String> = connection
             .query_row(
@@ -132,7 +164,7 @@ impl Store {
             )
             .optional()
             .map_err(internal)?;
-        body.map(|body| Customer::parse(body.as_bytes()).map_err(internal))
+        body.map(|body| Customer::parse_for(body.as_bytes(), contract).map_err(internal))
             .transpose()
     }
 
@@ -146,7 +178,11 @@ impl Store {
         let customer = outcome.customer();
         let revision = i64::try_from(customer.revision()).map_err(internal)?;
         let connection = self.0.lock().await;
-        let (org, id, body) = (org.as_str(), customer.id().as_str(), customer.to_json());
+        let (org, id, body) = (
+            org.as_str(),
+            customer.id().as_str(),
+            customer.to_stored_json(),
+        );
         let written = match outcome.write_plan() {
             WritePlan::InsertIfAbsent => connection.execute(
                 "INSERT INTO customers (organization_id, id, revision, body) VALUES (?1, ?2, ?3, ?4)
@@ -201,7 +237,7 @@ async fn get_customer(
     let org = organization(&app, &params)?;
     let id = params.get("id").ok_or_else(Problem::internal)?;
     app.store
-        .get(&org, id)
+        .get(&org, id, app.config.contract)
         .await?
         .ok_or_else(Problem::not_found)
 }
@@ -232,10 +268,15 @@ async fn put_customer(
     let id: CustomerId = request.id().clone();
     let mut last_read = None;
     for _ in 0..RETRIES {
-        let stored = app.store.get(&org, id.as_str()).await?;
+        let stored = app
+            .store
+            .get(&org, id.as_str(), app.config.contract)
+            .await?;
         let stored_revision = stored.as_ref().map(Customer::revision);
         last_read = stored_revision;
-        let mut context = UpsertContext::new(std::time::SystemTime::now(), org.clone());
+        let mut context = UpsertContext::new(std::time::SystemTime::now(), org.clone())
+            .with_contract(app.config.contract)
+            .with_instrument_lookup(&app.config.instruments);
         if let Some(website) = &app.config.default_website {
             context = context.with_default_website(website.clone());
         }
@@ -284,6 +325,9 @@ fn router(app: Arc<App>) -> Router {
         .route("/organizations/{organizationId}/customers/{id}", customers)
         .fallback(|| async { Problem::not_found() })
         .layer(Extension(limit))
+        .layer(Extension(
+            ParseOptions::new().with_contract(app.config.contract),
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), require_api_key))
         .with_state(app)
 }

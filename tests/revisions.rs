@@ -775,7 +775,8 @@ mod generated {
             let response = Customer::parse_for(stored.to_json().as_bytes(), contract).unwrap();
             prop_assert_eq!(response.to_json(), stored.to_json());
             prop_assert_eq!(serde_json::to_string(&stored).unwrap(), stored.to_json());
-            for customer in [read, response] {
+            // Each request form is sent to the server, which holds the stored form.
+            for customer in [read.clone(), response] {
                 let request = customer.to_request();
                 let body = request.to_body_with_token();
                 let options = ParseOptions::new().with_contract(contract);
@@ -783,7 +784,7 @@ mod generated {
                     .unwrap_or_else(|e| panic!("{body} refused: {e}"));
                 prop_assert_eq!(&parsed, &request);
                 let outcome = Customer::apply_upsert(
-                    Some(customer.clone()), customer.id(), parsed, &context(contract),
+                    Some(read.clone()), customer.id(), parsed, &context(contract),
                 ).unwrap();
                 prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
             }
@@ -905,5 +906,23 @@ fn builders_follow_their_revision_and_send_null() {
     assert_eq!(
         UpsertRequest::parse(ID, request.to_body_with_token().as_bytes()).unwrap(),
         request
+    );
+}
+
+#[test]
+fn a_response_without_the_write_only_lead_source_keeps_the_stored_one() {
+    let body = json!({"websiteId": "web_1", "leadSource": {"campaign": "winter"}});
+    let created = upsert(None, &body, &context(NEW)).unwrap().into_customer();
+    let stored = Customer::parse_for(created.to_stored_json().as_bytes(), NEW).unwrap();
+    let response: Value = serde_json::from_str(&stored.to_json()).unwrap();
+    assert!(response.get("leadSource").is_none());
+    let outcome = upsert(Some(&stored), &response, &context(NEW)).unwrap();
+    assert!(
+        matches!(outcome, UpsertOutcome::Unchanged(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        outcome.customer().lead_source().unwrap().get("campaign"),
+        Some("winter")
     );
 }

@@ -458,3 +458,65 @@ fn a_token_resolves_through_the_servers_vault() {
         .problem(422);
     assert_eq!(refused["invalidFields"][0]["code"], "token_rejected");
 }
+
+#[test]
+fn a_server_of_revision_2026_08_speaks_it() {
+    let server = Server::start(
+        "contract",
+        &[
+            "--api-key",
+            "key_1",
+            "--contract",
+            "2026-08",
+            "--instrument",
+            "inst_1=Affirm",
+        ],
+    );
+    let body = json!({"websiteId": "web_1", "locale": "hi-IN", "defaultPaymentInstrumentId": "inst_1",
+        "leadSource": {"campaign": "winter"}, "primaryAddress": {"firstName": "अनुराग"}});
+    let created = server.json("PUT", "/customers/cus_1", &[], &body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let customer = created.json();
+    assert_eq!(customer["locale"], "hi-IN");
+    assert_eq!(
+        customer["defaultPaymentInstrument"],
+        json!({"method": "Affirm", "paymentInstrumentId": "inst_1"})
+    );
+    assert!(customer.get("leadSource").is_none());
+    // The store keeps the write-only lead source: the same body again changes nothing.
+    let again = server.json("PUT", "/customers/cus_1", &[], &body);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.json()["revision"], 0);
+    let changed = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[],
+        &json!({"leadSource": {"campaign": "spring"}}),
+    );
+    assert_eq!(changed.json()["revision"], 1);
+    // GET answers the 2026-08 response; PUT back what GET returned changes nothing.
+    let got = server.get("/customers/cus_1");
+    assert_eq!(got.status, 200);
+    let back = server.json("PUT", "/customers/cus_1", &[], &got.json());
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert_eq!(back.json()["revision"], 1);
+    // 2023 members are unknown here; unknown instruments are refused.
+    let refused = server
+        .json(
+            "PUT",
+            "/customers/cus_2",
+            &[],
+            &json!({"isEddRequired": true, "defaultPaymentInstrumentId": "inst_9"}),
+        )
+        .problem(422);
+    assert_eq!(refused["invalidFields"][0]["field"], "isEddRequired");
+    let refused = server
+        .json(
+            "PUT",
+            "/customers/cus_2",
+            &[],
+            &json!({"websiteId": "w", "defaultPaymentInstrumentId": "inst_9"}),
+        )
+        .problem(422);
+    assert_eq!(refused["invalidFields"][0]["code"], "unknown_instrument");
+}

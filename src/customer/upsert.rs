@@ -656,7 +656,8 @@ impl NewerMembers {
         );
         replace(
             &mut customer.lead_source,
-            self.lead_source.into(),
+            // Not nullable: absent keeps, a value replaces whole.
+            self.lead_source.map_or(Patch::Absent, Patch::Value),
             RequestMember::LeadSource,
             changes,
         );
