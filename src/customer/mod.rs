@@ -636,7 +636,19 @@ impl Customer {
                         self.preferred_payout_instrument_id.clone().into();
                 }
                 RequestMember::Locale => request.locale = self.locale.clone().into(),
-                RequestMember::TaxNumbers => request.tax_numbers = self.tax_numbers.clone().into(),
+                // `isValid` is the server's: not sent back (the upsert carries it over).
+                RequestMember::TaxNumbers => {
+                    request.tax_numbers = self
+                        .tax_numbers
+                        .as_ref()
+                        .map(|items| {
+                            items
+                                .iter()
+                                .map(|item| item.clone().with_is_valid(None))
+                                .collect()
+                        })
+                        .into();
+                }
                 // Write-only and replaced whole: sent back only when the customer holds one
                 // (a stored form does; a response never).
                 RequestMember::LeadSource => request.lead_source = self.lead_source.clone(),

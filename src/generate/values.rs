@@ -543,7 +543,18 @@ impl Generate for Customer {
             // The server's own: not generated.
             company: None,
             locale: when(e, has(CustomerMember::Locale)),
-            tax_numbers: when(e, has(CustomerMember::TaxNumbers)),
+            // A stored tax number may have been found valid or not by the server.
+            tax_numbers: when::<Option<Vec<TaxNumber>>>(e, has(CustomerMember::TaxNumbers)).map(
+                |items| {
+                    items
+                        .into_iter()
+                        .map(|item| {
+                            let validity = [None, Some(true), Some(false)];
+                            item.with_is_valid(*e.pick(&validity))
+                        })
+                        .collect()
+                },
+            ),
             lead_source: when(e, has(CustomerMember::LeadSource)),
             person_id: when(e, has(CustomerMember::PersonId)),
             notification_emails: when(e, has(CustomerMember::NotificationEmails)),
