@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use cpu_time::ThreadTime;
 
 use rebilly_customer::{
-    Contact, CustomFieldDefinitions, Customer, CustomerId, OrganizationId, ParseOptions, Problem,
-    RequestError, Timestamp, UpsertContext, UpsertRequest,
+    Contact, Contract, CustomFieldDefinitions, Customer, CustomerId, OrganizationId, ParseOptions,
+    Problem, RequestError, Timestamp, UpsertContext, UpsertRequest,
 };
 use serde_json::{Value, json};
 
@@ -171,6 +171,63 @@ fn string_definitions(n: usize, allowed: usize) -> Value {
         json!({"type": "array", "additionalSchema": {"allowedValues":
             (0..allowed).map(|i| format!("v{i}")).collect::<Vec<_>>()}})
     })
+}
+
+// ---- 2026-08 ----
+
+const TODAY: Contract = Contract::Rebilly2026_08;
+
+fn notification_emails(n: usize) -> Value {
+    (0..n)
+        .map(|i| json!(format!("user{i}@example.com")))
+        .collect()
+}
+
+fn tax_numbers(n: usize) -> Value {
+    (0..n)
+        .map(|i| json!({"type": "other", "value": format!("T{i}"), "isDefault": i == 0}))
+        .collect()
+}
+
+fn parse_2026(bytes: Vec<u8>) -> Call {
+    Box::new(move || {
+        let options = ParseOptions::new().with_contract(TODAY);
+        let parsed = UpsertRequest::parse_with(PATH_ID, black_box(&bytes), options);
+        Box::new((black_box(parsed), bytes))
+    })
+}
+
+fn read_stored_2026(json: &Value) -> Customer {
+    Customer::parse_for(&body(json.clone()), TODAY).expect("a valid 2026-08 stored customer")
+}
+
+fn read_customer_2026(bytes: Vec<u8>) -> Call {
+    Box::new(move || {
+        let read = Customer::parse_for(black_box(&bytes), TODAY);
+        Box::new((black_box(read.map_err(|e| e.to_string())), bytes))
+    })
+}
+
+fn upsert_2026(stored: Value, request: Value) -> Call {
+    let customer = read_stored_2026(&stored);
+    let options = ParseOptions::new().with_contract(TODAY);
+    let request =
+        UpsertRequest::parse_with(PATH_ID, &body(request), options).expect("a valid request");
+    Box::new(move || {
+        let id = CustomerId::parse(PATH_ID).expect("an id");
+        let outcome = Customer::apply_upsert(
+            Some(customer),
+            &id,
+            request,
+            &context(None).with_contract(TODAY),
+        );
+        Box::new(black_box(outcome))
+    })
+}
+
+fn render_2026(stored: Value) -> Call {
+    let customer = read_stored_2026(&stored);
+    Box::new(move || Box::new((black_box(black_box(&customer).to_stored_json()), customer)))
 }
 
 // ---- the cases ----
@@ -526,6 +583,54 @@ const CASES: &[Case] = &[
                 serde_json::from_value(json!({"emails": emails(n), "phoneNumbers": phones(n)}))
                     .expect("a valid contact");
             Box::new(move || Box::new((black_box(black_box(&contact).hash()), contact)))
+        },
+    },
+    // 2026-08's arrays.
+    Case {
+        operation: "parse request (2026-08)",
+        dimension: "notificationEmails items",
+        prepare: |n| parse_2026(body(json!({"notificationEmails": notification_emails(n)}))),
+    },
+    Case {
+        operation: "parse request (2026-08)",
+        dimension: "taxNumbers items",
+        prepare: |n| parse_2026(body(json!({"taxNumbers": tax_numbers(n)}))),
+    },
+    Case {
+        operation: "read customer (2026-08)",
+        dimension: "notificationEmails and taxNumbers items",
+        prepare: |n| {
+            let json = stored(json!({"notificationEmails": notification_emails(n),
+                "taxNumbers": tax_numbers(n)}));
+            read_customer_2026(body(json))
+        },
+    },
+    Case {
+        operation: "apply_upsert (2026-08)",
+        dimension: "taxNumbers replaced, isValid carried over",
+        prepare: |n| {
+            upsert_2026(
+                stored(json!({"taxNumbers": tax_numbers(n)})),
+                json!({"taxNumbers": tax_numbers(n + 1)}),
+            )
+        },
+    },
+    Case {
+        operation: "apply_upsert (2026-08)",
+        dimension: "notificationEmails replaced",
+        prepare: |n| {
+            upsert_2026(
+                stored(json!({"notificationEmails": notification_emails(n)})),
+                json!({"notificationEmails": notification_emails(n + 1)}),
+            )
+        },
+    },
+    Case {
+        operation: "render stored form (2026-08)",
+        dimension: "notificationEmails and taxNumbers items",
+        prepare: |n| {
+            render_2026(stored(json!({"notificationEmails": notification_emails(n),
+                "taxNumbers": tax_numbers(n)})))
         },
     },
 ];
