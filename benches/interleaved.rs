@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use common::{INPUTS, PATH_ID, context, schema_validator, stored_and_update};
-use rebilly_customer::{Customer, CustomerId, Problem, UpsertRequest};
+use rebilly_customer::{Contract, Customer, CustomerId, ParseOptions, Problem, UpsertRequest};
 
 /// Batches per contender, and the time one batch should take.
 const BATCHES: usize = 301;
@@ -57,8 +57,10 @@ fn main() {
     let (stored, update) = stored_and_update();
     let id = CustomerId::parse(PATH_ID).unwrap();
     let context = context();
+    let today = ParseOptions::new().with_contract(Contract::Rebilly2026_08);
     for (name, input) in INPUTS {
         let invalid = name == "invalid";
+        let input_2026 = as_2026_08(input);
         let mut floor = || {
             black_box(serde_json::from_slice::<common::FloorBody>(black_box(input)).ok());
         };
@@ -74,7 +76,22 @@ fn main() {
             Ok(request) => drop(black_box(request)),
             Err(error) => drop(black_box(Problem::from(error))),
         };
-        let mut contenders: Vec<&mut dyn FnMut()> = vec![&mut floor, &mut schema, &mut parse];
+        // The same body under 2026-08 (see `as_2026_08`), against the same floor.
+        let mut parse_2026 =
+            || match UpsertRequest::parse_with(PATH_ID, black_box(&input_2026), today) {
+                Ok(request) => drop(black_box(request)),
+                Err(error) => drop(black_box(Problem::from(error))),
+            };
+        let mut floor_2026 = || {
+            black_box(serde_json::from_slice::<common::FloorBody2026>(black_box(&input_2026)).ok());
+        };
+        let mut contenders: Vec<&mut dyn FnMut()> = vec![
+            &mut floor,
+            &mut schema,
+            &mut parse,
+            &mut parse_2026,
+            &mut floor_2026,
+        ];
         let mut upsert = || {
             let (stored, update) = (stored.clone(), update.clone());
             let outcome = Customer::apply_upsert(Some(stored), &id, update, &context).unwrap();
@@ -99,15 +116,31 @@ fn main() {
         }
         let medians = interleaved(&mut contenders);
         print!(
-            r#"{{"input": "{name}", "floor": {:.1}, "jsonschema": {:.1}, "crate": {:.1}"#,
-            medians[0], medians[1], medians[2]
+            r#"{{"input": "{name}", "floor": {:.1}, "jsonschema": {:.1}, "crate": {:.1}, "crate_2026": {:.1}, "floor_2026": {:.1}"#,
+            medians[0], medians[1], medians[2], medians[3], medians[4]
         );
         if name == "typical" {
-            print!(r#", "upsert": {:.1}"#, medians[3] - medians[4]);
+            print!(r#", "upsert": {:.1}"#, medians[5] - medians[6]);
         }
         if invalid {
-            print!(r#", "typical": {:.1}"#, medians[3]);
+            print!(r#", "typical": {:.1}"#, medians[5]);
         }
         println!("}}");
     }
+}
+
+/// The body as a 2026-08 client sends it: `isEddRequired` (no longer a member) left out, and
+/// the instrument named by `defaultPaymentInstrumentId`, with the same members otherwise; an
+/// invalid body stays as it is. The floor's shape is the same, so the ratio compares alike.
+fn as_2026_08(input: &[u8]) -> Vec<u8> {
+    let Ok(serde_json::Value::Object(mut body)) = serde_json::from_slice(input) else {
+        return input.to_vec();
+    };
+    body.remove("isEddRequired");
+    if let Some(instrument) = body.remove("defaultPaymentInstrument") {
+        if let Some(id) = instrument.get("paymentInstrumentId") {
+            body.insert("defaultPaymentInstrumentId".to_owned(), id.clone());
+        }
+    }
+    serde_json::to_vec(&body).expect("renders")
 }

@@ -36,6 +36,19 @@ pub struct FloorBody {
     pub is_edd_required: Option<bool>,
 }
 
+/// The floor of the same body as a 2026-08 client sends it (see `as_2026_08` in the
+/// interleaved bench): the instrument named by its id, no `isEddRequired`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FloorBody2026 {
+    pub id: Option<String>,
+    pub website_id: Option<String>,
+    pub payment_token: Option<String>,
+    pub default_payment_instrument_id: Option<String>,
+    pub custom_fields: Option<HashMap<String, serde_json::Value>>,
+    pub primary_address: Option<FloorContact>,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FloorInstrument {
