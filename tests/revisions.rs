@@ -926,3 +926,45 @@ fn a_response_without_the_write_only_lead_source_keeps_the_stored_one() {
         Some("winter")
     );
 }
+
+#[test]
+fn alternative_instruments_carry_a_reference_under_2026() {
+    let stored = |instrument: Value| {
+        json!({"id": ID, "websiteId": "w", "organizationId": "o",
+            "createdTime": "2026-11-01T10:00:00Z", "updatedTime": "2026-11-01T10:00:00Z",
+            "revision": 0, "defaultPaymentInstrument": instrument})
+        .to_string()
+    };
+    for instrument in [
+        json!({"method": "Affirm", "paymentInstrumentId": "i", "reference": "r-1"}),
+        json!({"method": "bank-transfer", "paymentInstrumentId": "i", "reference": null}),
+    ] {
+        let text = stored(instrument.clone());
+        let customer = Customer::parse_for(text.as_bytes(), NEW).unwrap();
+        let Some(PaymentInstrument::Alternative(alternative)) =
+            customer.default_payment_instrument()
+        else {
+            panic!("{instrument}")
+        };
+        assert_eq!(alternative.reference(), instrument["reference"].as_str());
+        assert!(customer.default_payment_instrument().unwrap().other_members().is_empty());
+        let rendered: Value = serde_json::from_str(&customer.to_json()).unwrap();
+        assert_eq!(rendered["defaultPaymentInstrument"], instrument);
+    }
+    let text = stored(json!({"method": "Affirm", "paymentInstrumentId": "i", "reference": 5}));
+    let Err(RequestError::Invalid(error)) = Customer::parse_for(text.as_bytes(), NEW) else {
+        panic!()
+    };
+    assert_eq!(
+        error.violations()[0].field(),
+        "defaultPaymentInstrument.reference"
+    );
+    // A vaulted instrument has no reference: kept as a member this version does not describe.
+    let text = stored(json!({"method": "ach", "paymentInstrumentId": "i", "reference": 5}));
+    let customer = Customer::parse_for(text.as_bytes(), NEW).unwrap();
+    let instrument = customer.default_payment_instrument().unwrap();
+    assert_eq!(
+        instrument.other_members().get("reference").unwrap().get(),
+        "5"
+    );
+}

@@ -45,6 +45,8 @@ impl VaultedInstrument {
 pub struct AlternativeInstrument {
     method: Named<PaymentMethod>,
     payment_instrument_id: Option<PaymentInstrumentId>,
+    /// 2026-08's `reference`: absent, `null` or a string.
+    reference: Option<Option<String>>,
     others: OtherMembers,
 }
 
@@ -64,6 +66,12 @@ impl AlternativeInstrument {
     #[must_use]
     pub fn payment_instrument_id(&self) -> Option<&PaymentInstrumentId> {
         self.payment_instrument_id.as_ref()
+    }
+    /// 2026-08's `reference`, if the instrument carries one (a string; `null` reads as none
+    /// but renders back as `null`).
+    #[must_use]
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_ref()?.as_deref()
     }
 }
 
@@ -209,6 +217,7 @@ impl PaymentInstrument {
             _ => PaymentInstrument::Alternative(AlternativeInstrument {
                 method: Named::Known(method),
                 payment_instrument_id: Some(payment_instrument_id),
+                reference: None,
                 others: OtherMembers::new(),
             }),
         }
@@ -245,6 +254,7 @@ impl PaymentInstrument {
                 Ok(PaymentInstrument::Alternative(AlternativeInstrument {
                     method: Named::Known(method),
                     payment_instrument_id: id,
+                    reference: None,
                     others: OtherMembers::new(),
                 }))
             }
@@ -349,6 +359,13 @@ impl Described for PaymentInstrument {
         if let Some(value) = value {
             fields.field(member, value);
         }
+        if let PaymentInstrument::Alternative(AlternativeInstrument {
+            reference: Some(reference),
+            ..
+        }) = self
+        {
+            fields.field(InstrumentMember::Reference, reference);
+        }
     }
 
     fn other_members(&self) -> &OtherMembers {
@@ -440,7 +457,12 @@ struct VariantMember {
     text: Option<String>,
     /// `paymentInstrumentId`, judged as it is read so that violations keep document order.
     id: Option<PaymentInstrumentId>,
+    /// 2026-08's `reference` of an alternative instrument: absent, `null` or a string.
+    reference: Option<Option<String>>,
 }
+
+/// Whether an alternative instrument may carry `reference` (2026-08 added it).
+static ALTERNATIVE_REFERENCE: ByContract<bool> = ByContract::new(false, true);
 
 /// A member's value as read: unjudged text, or (when unknown members are kept) the whole value
 /// as read, since it may turn out to be one.
@@ -482,6 +504,27 @@ impl VariantMember {
         anchor: u8,
         others: &mut OtherMembers,
     ) {
+        let reference = InstrumentMember::Reference;
+        if family == Family::Alternative
+            && *ALTERNATIVE_REFERENCE.get(c.contract)
+            && InstrumentMember::from_key(key) == Some(reference)
+        {
+            self.reference = match held.into_raw() {
+                Got::Value(Raw::Text(text)) => Some(Some(nfc_owned(text))),
+                Got::Null => Some(None),
+                _ => {
+                    c.report_at(
+                        reference.key(),
+                        ViolationKind::Type {
+                            expected: "a string",
+                            nullable: true,
+                        },
+                    );
+                    None
+                }
+            };
+            return;
+        }
         if InstrumentMember::from_key(key) != Some(family.member()) {
             match held {
                 Held::Kept(value) => others.push(anchor, key.to_owned(), value),
@@ -608,6 +651,7 @@ impl<'de> Shape<'de> for InstrumentShape {
                 Some(PaymentInstrument::Alternative(AlternativeInstrument {
                     method: Named::Other(text),
                     payment_instrument_id: member.id.take(),
+                    reference: member.reference.take(),
                     others: OtherMembers::new(),
                 }))
             }
@@ -622,6 +666,7 @@ impl<'de> Shape<'de> for InstrumentShape {
                 Some(PaymentInstrument::Alternative(AlternativeInstrument {
                     method: Named::Known(method),
                     payment_instrument_id: member.id.take(),
+                    reference: member.reference.take(),
                     others: OtherMembers::new(),
                 }))
             }
