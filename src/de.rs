@@ -644,22 +644,22 @@ impl<'de, T: ParseText> Shape<'de> for Text<T> {
     }
 }
 
-/// An array of strings, each read into a text value type and reported at its index.
-pub(crate) struct TextList<T>(PhantomData<fn() -> T>);
+/// An array whose every item is read with `S`, each reported at its index: the items when
+/// every one is valid.
+#[derive(Clone, Copy)]
+pub(crate) struct ListOf<S>(pub(crate) S);
 
-impl<T> TextList<T> {
-    pub(crate) const fn new() -> Self {
-        TextList(PhantomData)
-    }
-}
-
-impl<'de, T: ParseText> Shape<'de> for TextList<T> {
-    type Out = Vec<T>;
+impl<'de, S: Shape<'de> + Clone> Shape<'de> for ListOf<S> {
+    type Out = Vec<S::Out>;
     const EXPECTED: &'static str = "an array";
-    fn on_seq<A: SeqAccess<'de>>(self, c: &mut Collector, seq: A) -> Result<Got<Vec<T>>, A::Error> {
+    fn on_seq<A: SeqAccess<'de>>(
+        self,
+        c: &mut Collector,
+        seq: A,
+    ) -> Result<Got<Vec<S::Out>>, A::Error> {
         let mut items = Vec::new();
         let mut all_valid = true;
-        each_item(c, seq, Text::<T>::new(), |_, got| match got {
+        each_item(c, seq, self.0, |_, got| match got {
             Got::Value(item) => items.push(item),
             _ => all_valid = false,
         })?;
@@ -668,6 +668,15 @@ impl<'de, T: ParseText> Shape<'de> for TextList<T> {
         } else {
             Got::Invalid
         })
+    }
+}
+
+/// An array of strings, each read into a text value type.
+pub(crate) type TextList<T> = ListOf<Text<T>>;
+
+impl<T> TextList<T> {
+    pub(crate) const fn new() -> Self {
+        ListOf(Text::new())
     }
 }
 

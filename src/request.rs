@@ -18,7 +18,7 @@ use crate::lead_source::{LeadSource, LeadSourceShape};
 use crate::object::{self, Described, Fields, Member, OtherMembers, keys};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
-use crate::tax_numbers::{TaxNumber, TaxNumberList, TaxNumbersShape};
+use crate::tax_numbers::{TAX_NUMBERS_SHAPE, TaxNumber, TaxNumberList};
 use crate::text::nfc;
 
 json_object! {
@@ -1125,7 +1125,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                     request.locale = Patch::from_got(c.read(map, member, Text::<Locale>::new())?);
                 }
                 RequestMember::TaxNumbers => {
-                    request.tax_numbers = Patch::from_got(c.read(map, member, TaxNumbersShape)?);
+                    request.tax_numbers =
+                        Patch::from_got(c.read(map, member, TAX_NUMBERS_SHAPE)?);
                 }
                 RequestMember::LeadSource => {
                     request.lead_source = c.read(map, member, LeadSourceShape)?.value();

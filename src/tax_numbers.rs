@@ -1,7 +1,7 @@
 //! Tax numbers (2026-08's `taxNumbers`): a type, a value, whether it is the default, and
 //! whether the server found it valid (read-only).
 
-use serde::de::{MapAccess, SeqAccess};
+use serde::de::MapAccess;
 use serde::{Serialize, Serializer};
 
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip};
@@ -213,7 +213,7 @@ impl<'de> Shape<'de> for PlainText {
 /// One tax number. In a request `isValid` is accepted unchecked; reading a stored customer
 /// it is a boolean or `null`.
 #[derive(Clone, Copy)]
-struct TaxNumberShape;
+pub(crate) struct TaxNumberShape;
 
 impl<'de> Shape<'de> for TaxNumberShape {
     type Out = TaxNumber;
@@ -262,28 +262,4 @@ impl<'de> Shape<'de> for TaxNumberShape {
 }
 
 /// `taxNumbers`: an array of tax numbers (its `null` is the member's, read by the caller).
-#[derive(Clone, Copy)]
-pub(crate) struct TaxNumbersShape;
-
-impl<'de> Shape<'de> for TaxNumbersShape {
-    type Out = Vec<TaxNumber>;
-    const EXPECTED: &'static str = "an array";
-
-    fn on_seq<A: SeqAccess<'de>>(
-        self,
-        c: &mut Collector,
-        seq: A,
-    ) -> Result<Got<Vec<TaxNumber>>, A::Error> {
-        let mut items = Vec::new();
-        let mut all_valid = true;
-        de::each_item(c, seq, TaxNumberShape, |_, got| match got {
-            Got::Value(item) => items.push(item),
-            _ => all_valid = false,
-        })?;
-        Ok(if all_valid {
-            Got::Value(items)
-        } else {
-            Got::Invalid
-        })
-    }
-}
+pub(crate) const TAX_NUMBERS_SHAPE: de::ListOf<TaxNumberShape> = de::ListOf(TaxNumberShape);

@@ -947,7 +947,13 @@ fn alternative_instruments_carry_a_reference_under_2026() {
             panic!("{instrument}")
         };
         assert_eq!(alternative.reference(), instrument["reference"].as_str());
-        assert!(customer.default_payment_instrument().unwrap().other_members().is_empty());
+        assert!(
+            customer
+                .default_payment_instrument()
+                .unwrap()
+                .other_members()
+                .is_empty()
+        );
         let rendered: Value = serde_json::from_str(&customer.to_json()).unwrap();
         assert_eq!(rendered["defaultPaymentInstrument"], instrument);
     }

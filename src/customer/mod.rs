@@ -26,7 +26,7 @@ use crate::object::{self, Described, Fields, Kept, Member, OtherMembers, keys};
 use crate::payment::{InstrumentShape, PaymentInstrument};
 use crate::request::{REQUEST_MEMBERS, RequestMember, UpsertRequest};
 use crate::tags::{CustomerTags, CustomerTagsShape};
-use crate::tax_numbers::{TaxNumber, TaxNumberList, TaxNumbersShape};
+use crate::tax_numbers::{TAX_NUMBERS_SHAPE, TaxNumber, TaxNumberList};
 use crate::time::Timestamp;
 
 pub use context::{
@@ -855,7 +855,7 @@ fn read_customer<'de, A: MapAccess<'de>>(
                 locale = c.read(map, member, Text::<Locale>::new())?.value();
             }
             CustomerMember::TaxNumbers => {
-                tax_numbers = c.read(map, member, TaxNumbersShape)?.value();
+                tax_numbers = c.read(map, member, TAX_NUMBERS_SHAPE)?.value();
             }
             CustomerMember::LeadSource => {
                 lead_source = c.read(map, member, LeadSourceShape)?.value();
