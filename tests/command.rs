@@ -81,9 +81,18 @@ fn run(args: &[&str], stdin: &str) -> (Option<i32>, String) {
         .spawn()
         .expect("the command starts");
     let mut input = child.stdin.take().expect("a stdin pipe");
-    std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("the input is written");
+    // A usage error ends the command before it reads its input: the pipe may then be closed.
+    let written = std::io::Write::write_all(&mut input, stdin.as_bytes());
     drop(input);
     let output = child.wait_with_output().expect("the command ends");
+    if let Err(error) = written {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "only a usage error stops reading early"
+        );
+    }
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
