@@ -609,8 +609,13 @@ const CASES: &[Case] = &[
         operation: "apply_upsert (2026-08)",
         dimension: "taxNumbers replaced, isValid carried over",
         prepare: |n| {
+            // The server found each stored number valid: every one is looked up.
+            let mut stored_numbers = tax_numbers(n);
+            for item in stored_numbers.as_array_mut().expect("an array") {
+                item["isValid"] = json!(true);
+            }
             upsert_2026(
-                stored(json!({"taxNumbers": tax_numbers(n)})),
+                stored(json!({"taxNumbers": stored_numbers})),
                 json!({"taxNumbers": tax_numbers(n + 1)}),
             )
         },

@@ -148,6 +148,11 @@ impl TaxNumber {
 /// Gives each item of `sent` the `isValid` of the first item of `stored` with the same type and
 /// value (SPEC section 8), `null` when none has one. One map look-up per item.
 pub(crate) fn carry_validity(sent: &mut [TaxNumber], stored: &[TaxNumber]) {
+    // The usual case: the server found nothing yet, so there is nothing to carry.
+    if stored.iter().all(|item| item.is_valid.is_none()) {
+        sent.iter_mut().for_each(|item| item.is_valid = None);
+        return;
+    }
     let mut known = std::collections::HashMap::with_capacity(stored.len());
     for item in stored {
         known
