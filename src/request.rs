@@ -77,6 +77,22 @@ pub(crate) static REQUEST_MEMBERS: ByContract<&[RequestMember]> = ByContract::ne
     ],
 );
 
+/// [`REQUEST_MEMBERS`] as bit sets, derived once.
+static REQUEST_BITS: ByContract<once_cell::sync::OnceCell<u64>> = ByContract::new(
+    once_cell::sync::OnceCell::new(),
+    once_cell::sync::OnceCell::new(),
+);
+
+impl RequestMember {
+    /// Whether the request of `contract` sets the member.
+    pub(crate) fn is_set_in(self, contract: Contract) -> bool {
+        let bits = REQUEST_BITS
+            .get(contract)
+            .get_or_init(|| object::bits_of(REQUEST_MEMBERS.get(contract)));
+        bits & self.bit() != 0
+    }
+}
+
 /// A member of a request body: one the request sets, or one of the resource's read-only members.
 #[derive(Clone, Copy)]
 enum BodyMember {
@@ -89,7 +105,7 @@ impl BodyMember {
     /// the revision's request does not set is read-only when the revision's resource has it.
     fn classify(key: &str, contract: Contract) -> Option<(BodyMember, u64)> {
         if let Some(member) = RequestMember::from_key(key) {
-            if REQUEST_MEMBERS.get(contract).contains(&member) {
+            if member.is_set_in(contract) {
                 return Some((BodyMember::Set(member), member.bit()));
             }
         }
@@ -729,7 +745,7 @@ impl RequestBuilder {
 
     /// A member the request's revision does not set is reported where it was set.
     fn check_member(&mut self, member: RequestMember) {
-        if !REQUEST_MEMBERS.get(self.request.contract).contains(&member) {
+        if !member.is_set_in(self.request.contract) {
             self.absorb(
                 &[member.key().into()],
                 ValidationError::single(ViolationKind::UnknownField),
@@ -827,7 +843,7 @@ impl RequestBuilder {
     pub fn null(mut self, name: &str) -> Self {
         let member = RequestMember::from_key(name)
             .filter(|member| member.flags().nullable && *member != RequestMember::Id)
-            .filter(|member| REQUEST_MEMBERS.get(self.request.contract).contains(member));
+            .filter(|member| member.is_set_in(self.request.contract));
         let request = &mut self.request;
         match member {
             Some(RequestMember::PrimaryAddress) => request.primary_address = Patch::Null,

@@ -20,8 +20,9 @@ fn upsert_command() -> Command {
     command
 }
 
-/// Runs the command with its stdout already closed, and returns its exit code and stderr.
-fn run_with_closed_output(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+/// Runs the command with `args`, writes `stdin` to it, and waits for it; with
+/// `close_output` its stdout is closed before it writes a byte.
+fn run_command(args: &[&str], stdin: &str, close_output: bool) -> std::process::Output {
     let mut child = upsert_command()
         .args(args)
         .stdin(Stdio::piped())
@@ -29,12 +30,28 @@ fn run_with_closed_output(args: &[&str], stdin: &str) -> (Option<i32>, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the command starts");
-    // The reader goes away before the command writes a byte.
-    drop(child.stdout.take());
+    if close_output {
+        drop(child.stdout.take());
+    }
     let mut input = child.stdin.take().expect("a stdin pipe");
-    std::io::Write::write_all(&mut input, stdin.as_bytes()).expect("the body is written");
+    // A usage error ends the command before it reads its input: the pipe may then be closed.
+    let written = std::io::Write::write_all(&mut input, stdin.as_bytes());
     drop(input);
     let output = child.wait_with_output().expect("the command ends");
+    if let Err(error) = written {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "only a usage error stops reading early"
+        );
+    }
+    output
+}
+
+/// Runs the command with its stdout already closed, and returns its exit code and stderr.
+fn run_with_closed_output(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+    let output = run_command(args, stdin, true);
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -73,26 +90,7 @@ fn a_closed_output_ends_the_lines_mode_quietly() {
 
 /// Runs the command with `args` and `stdin`, and returns its exit code and stdout.
 fn run(args: &[&str], stdin: &str) -> (Option<i32>, String) {
-    let mut child = upsert_command()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let mut input = child.stdin.take().expect("a stdin pipe");
-    // A usage error ends the command before it reads its input: the pipe may then be closed.
-    let written = std::io::Write::write_all(&mut input, stdin.as_bytes());
-    drop(input);
-    let output = child.wait_with_output().expect("the command ends");
-    if let Err(error) = written {
-        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "only a usage error stops reading early"
-        );
-    }
+    let output = run_command(args, stdin, false);
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

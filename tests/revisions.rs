@@ -33,6 +33,15 @@ fn verdict(contract: Contract, body: &Value) -> Vec<(String, String)> {
     }
 }
 
+/// The `(field, code)` of each violation, in order.
+fn codes(error: &ValidationError) -> Vec<(String, ErrorCode)> {
+    error
+        .violations()
+        .iter()
+        .map(|v| (v.field(), v.code()))
+        .collect()
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
@@ -488,11 +497,7 @@ fn the_default_instrument_comes_from_the_lookup() {
     let Err(UpsertError::Invalid(error)) = upsert(None, &body, &with_vault) else {
         panic!()
     };
-    let found: Vec<(String, ErrorCode)> = error
-        .violations()
-        .iter()
-        .map(|v| (v.field(), v.code()))
-        .collect();
+    let found = codes(&error);
     assert_eq!(
         found,
         [
@@ -871,11 +876,7 @@ fn builders_follow_their_revision_and_send_null() {
         .primary_address(Contact::builder_for(NEW).first_name("𠮷").null("emails"))
         .build()
         .unwrap_err();
-    let found: Vec<(String, ErrorCode)> = error
-        .violations()
-        .iter()
-        .map(|v| (v.field(), v.code()))
-        .collect();
+    let found = codes(&error);
     assert_eq!(
         found,
         [
@@ -973,4 +974,23 @@ fn alternative_instruments_carry_a_reference_under_2026() {
         instrument.other_members().get("reference").unwrap().get(),
         "5"
     );
+}
+
+#[test]
+fn a_request_of_another_revision_is_read_again_under_the_contexts() {
+    // A 2023 request with isEddRequired, upserted under 2026: the member is refused there.
+    let request = parse(SEED, &json!({"websiteId": "web_1", "isEddRequired": true})).unwrap();
+    let Err(UpsertError::Invalid(error)) =
+        Customer::apply_upsert(None, &id(), request, &context(NEW))
+    else {
+        panic!()
+    };
+    assert_eq!(
+        codes(&error),
+        [("isEddRequired".to_owned(), ErrorCode::UnknownField)]
+    );
+    // One that the other revision reads alike is upserted under the context's.
+    let request = parse(SEED, &json!({"websiteId": "web_1"})).unwrap();
+    let created = Customer::apply_upsert(None, &id(), request, &context(NEW)).unwrap();
+    assert_eq!(created.customer().contract(), NEW);
 }

@@ -5,6 +5,7 @@ mod context;
 mod links;
 mod upsert;
 
+use once_cell::sync::OnceCell;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -146,15 +147,46 @@ pub(crate) static RESPONSE_OMITS: ByContract<(&[CustomerMember], &[&str])> = ByC
     ),
 );
 
+/// A revision's member tables as bit sets, derived once from [`CUSTOMER_MEMBERS`] and
+/// [`REQUEST_MEMBERS`], so that a reader asks "has it?" with one test per member.
+struct MemberBits {
+    /// The members of the revision's stored form.
+    resource: u64,
+    /// Those of them the revision's request does not set: the server's.
+    read_only: u64,
+}
+
+static MEMBER_BITS: ByContract<OnceCell<MemberBits>> =
+    ByContract::new(OnceCell::new(), OnceCell::new());
+
+fn member_bits(contract: Contract) -> &'static MemberBits {
+    MEMBER_BITS.get(contract).get_or_init(|| {
+        let members = CUSTOMER_MEMBERS.get(contract);
+        let requested = REQUEST_MEMBERS.get(contract);
+        let set_by_request =
+            |member: &&CustomerMember| requested.iter().any(|sent| sent.key() == member.key());
+        let read_only: Vec<CustomerMember> = members
+            .iter()
+            .filter(|member| !set_by_request(member))
+            .copied()
+            .collect();
+        MemberBits {
+            resource: object::bits_of(members),
+            read_only: object::bits_of(&read_only),
+        }
+    })
+}
+
 impl CustomerMember {
     /// Whether the member is the server's under `contract`: the revision's resource has it,
     /// and the revision's request does not set it.
     pub(crate) fn is_read_only_in(self, contract: Contract) -> bool {
-        CUSTOMER_MEMBERS.get(contract).contains(&self)
-            && !REQUEST_MEMBERS
-                .get(contract)
-                .iter()
-                .any(|member| member.key() == self.key())
+        member_bits(contract).read_only & self.bit() != 0
+    }
+
+    /// Whether the revision's resource has the member.
+    fn is_member_in(self, contract: Contract) -> bool {
+        member_bits(contract).resource & self.bit() != 0
     }
 }
 
@@ -835,7 +867,7 @@ fn read_customer<'de, A: MapAccess<'de>>(
     let members = CUSTOMER_MEMBERS.get(contract);
     let classify = |key: &str| {
         CustomerMember::from_key(key)
-            .filter(|member| members.contains(member))
+            .filter(|member| member.is_member_in(contract))
             .map(|member| (member, member.bit()))
     };
     let seen = de::classified_members(c, map, Some(&mut others), classify, |c, member, map| {

@@ -362,15 +362,20 @@ impl Customer {
             ),
             stored => stored,
         };
-        // Members a client kept for sending on (`UnknownMembers::Keep`) are never merged: such
-        // a request is read again without them, and one of another revision under the
-        // context's.
+        // A request of another revision is read again under the context's, so that a member
+        // the context's revision lacks is refused there. Members a client kept for sending on
+        // (`UnknownMembers::Keep`) are never merged: such a request is read again without them.
         let request = if request.contract == context.contract && !request.keeps_unknown() {
             request
         } else {
+            let unknown = if request.keeps_unknown() {
+                crate::request::UnknownMembers::Ignore
+            } else {
+                crate::request::UnknownMembers::Reject
+            };
             let options = crate::request::ParseOptions::new()
                 .with_contract(context.contract)
-                .with_unknown_members(crate::request::UnknownMembers::Ignore);
+                .with_unknown_members(unknown);
             UpsertRequest::parse_with(
                 request.id.as_str(),
                 request.to_body_with_token().as_bytes(),

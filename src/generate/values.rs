@@ -11,7 +11,7 @@ use crate::contact::{
     AddressLine, City, ContactName, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label,
     ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
 };
-use crate::contract::Contract;
+use crate::contract::ByContract;
 use crate::custom_fields::{
     CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType, CustomFields,
     CustomFieldsPatch, STRING_MAX_LIMIT,
@@ -289,25 +289,30 @@ impl<T: Generate> Generate for Patch<T> {
     }
 }
 
+/// How each revision's instruments are made: 2023-01's four shapes by method; 2026-08's always
+/// a method and an id.
+static INSTRUMENTS: ByContract<fn(&mut dyn Entropy, PaymentMethod) -> PaymentInstrument> =
+    ByContract::new(seed_instrument, |e, method| {
+        PaymentInstrument::identified(method, PaymentInstrumentId::generate(e))
+    });
+
+fn seed_instrument(e: &mut dyn Entropy, method: PaymentMethod) -> PaymentInstrument {
+    match method {
+        PaymentMethod::Cash => PaymentInstrument::cash(e.maybe(|e| any_text(e, 40)).as_deref()),
+        PaymentMethod::Check => PaymentInstrument::check(e.maybe(|e| any_text(e, 40)).as_deref()),
+        PaymentMethod::PaymentCard | PaymentMethod::Ach => {
+            PaymentInstrument::new(method, Some(PaymentInstrumentId::generate(e)))
+                .expect("a vaulted method with an id")
+        }
+        _ => PaymentInstrument::new(method, Generate::generate(e))
+            .expect("an alternative method takes an optional id"),
+    }
+}
+
 impl Generate for PaymentInstrument {
     fn generate(e: &mut dyn Entropy) -> Self {
         let method = PaymentMethod::generate(e);
-        // 2026-08's instrument is always a method and an id.
-        if e.contract() == Contract::Rebilly2026_08 {
-            return PaymentInstrument::identified(method, PaymentInstrumentId::generate(e));
-        }
-        match method {
-            PaymentMethod::Cash => PaymentInstrument::cash(e.maybe(|e| any_text(e, 40)).as_deref()),
-            PaymentMethod::Check => {
-                PaymentInstrument::check(e.maybe(|e| any_text(e, 40)).as_deref())
-            }
-            PaymentMethod::PaymentCard | PaymentMethod::Ach => {
-                PaymentInstrument::new(method, Some(PaymentInstrumentId::generate(e)))
-                    .expect("a vaulted method with an id")
-            }
-            _ => PaymentInstrument::new(method, Generate::generate(e))
-                .expect("an alternative method takes an optional id"),
-        }
+        INSTRUMENTS.get(e.contract())(e, method)
     }
 }
 
