@@ -449,11 +449,6 @@ impl<M: Member, F: Fields<M>> Fields<M> for WithOthers<'_, F> {
     }
 }
 
-/// The bits of `members` (see [`Member::bit`]): a set that answers "has it?" with one test.
-pub(crate) fn bits_of<M: Member>(members: &[M]) -> u64 {
-    members.iter().fold(0, |bits, member| bits | member.bit())
-}
-
 /// The anchor of the members read after `member`: its index plus one.
 pub(crate) fn anchor_of<M: Member>(member: M) -> u8 {
     // At most 64 members, so the index fits.

@@ -77,19 +77,26 @@ pub(crate) static REQUEST_MEMBERS: ByContract<&[RequestMember]> = ByContract::ne
     ],
 );
 
-/// [`REQUEST_MEMBERS`] as bit sets, derived once.
-static REQUEST_BITS: ByContract<once_cell::sync::OnceCell<u64>> = ByContract::new(
-    once_cell::sync::OnceCell::new(),
-    once_cell::sync::OnceCell::new(),
+/// [`REQUEST_MEMBERS`] as bit sets, derived at compile time.
+static REQUEST_BITS: ByContract<u64> = ByContract::new(
+    request_bits(REQUEST_MEMBERS.get(Contract::Seed2023_01)),
+    request_bits(REQUEST_MEMBERS.get(Contract::Rebilly2026_08)),
 );
+
+const fn request_bits(members: &[RequestMember]) -> u64 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < members.len() {
+        bits |= 1u64 << (members[i] as u32);
+        i += 1;
+    }
+    bits
+}
 
 impl RequestMember {
     /// Whether the request of `contract` sets the member.
     pub(crate) fn is_set_in(self, contract: Contract) -> bool {
-        let bits = REQUEST_BITS
-            .get(contract)
-            .get_or_init(|| object::bits_of(REQUEST_MEMBERS.get(contract)));
-        bits & self.bit() != 0
+        REQUEST_BITS.get(contract) & self.bit() != 0
     }
 }
 

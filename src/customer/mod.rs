@@ -5,7 +5,6 @@ mod context;
 mod links;
 mod upsert;
 
-use once_cell::sync::OnceCell;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -147,8 +146,8 @@ pub(crate) static RESPONSE_OMITS: ByContract<(&[CustomerMember], &[&str])> = ByC
     ),
 );
 
-/// A revision's member tables as bit sets, derived once from [`CUSTOMER_MEMBERS`] and
-/// [`REQUEST_MEMBERS`], so that a reader asks "has it?" with one test per member.
+/// A revision's member tables as bit sets, derived at compile time from [`CUSTOMER_MEMBERS`]
+/// and [`REQUEST_MEMBERS`], so that a reader asks "has it?" with one test per member.
 struct MemberBits {
     /// The members of the revision's stored form.
     resource: u64,
@@ -156,37 +155,62 @@ struct MemberBits {
     read_only: u64,
 }
 
-static MEMBER_BITS: ByContract<OnceCell<MemberBits>> =
-    ByContract::new(OnceCell::new(), OnceCell::new());
+static MEMBER_BITS: ByContract<MemberBits> = ByContract::new(
+    member_bits(Contract::Seed2023_01),
+    member_bits(Contract::Rebilly2026_08),
+);
 
-fn member_bits(contract: Contract) -> &'static MemberBits {
-    MEMBER_BITS.get(contract).get_or_init(|| {
-        let members = CUSTOMER_MEMBERS.get(contract);
-        let requested = REQUEST_MEMBERS.get(contract);
-        let set_by_request =
-            |member: &&CustomerMember| requested.iter().any(|sent| sent.key() == member.key());
-        let read_only: Vec<CustomerMember> = members
-            .iter()
-            .filter(|member| !set_by_request(member))
-            .copied()
-            .collect();
-        MemberBits {
-            resource: object::bits_of(members),
-            read_only: object::bits_of(&read_only),
+const fn member_bits(contract: Contract) -> MemberBits {
+    let members = CUSTOMER_MEMBERS.get(contract);
+    let requested = REQUEST_MEMBERS.get(contract);
+    let (mut resource, mut read_only) = (0u64, 0u64);
+    let mut i = 0;
+    while i < members.len() {
+        let bit = 1u64 << (members[i] as u32);
+        resource |= bit;
+        let mut set_by_request = false;
+        let mut j = 0;
+        while j < requested.len() {
+            set_by_request |= same_key(members[i].key_const(), requested[j].key_const());
+            j += 1;
         }
-    })
+        if !set_by_request {
+            read_only |= bit;
+        }
+        i += 1;
+    }
+    MemberBits {
+        resource,
+        read_only,
+    }
+}
+
+/// Whether two keys are spelled the same, in constant contexts.
+const fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl CustomerMember {
     /// Whether the member is the server's under `contract`: the revision's resource has it,
     /// and the revision's request does not set it.
     pub(crate) fn is_read_only_in(self, contract: Contract) -> bool {
-        member_bits(contract).read_only & self.bit() != 0
+        MEMBER_BITS.get(contract).read_only & self.bit() != 0
     }
 
     /// Whether the revision's resource has the member.
     fn is_member_in(self, contract: Contract) -> bool {
-        member_bits(contract).resource & self.bit() != 0
+        MEMBER_BITS.get(contract).resource & self.bit() != 0
     }
 }
 
