@@ -40,6 +40,34 @@ pub(crate) struct Collector {
     pub(crate) keep_others: bool,
     /// The revision whose rules the walk applies.
     pub(crate) contract: Contract,
+    /// How custom-field values are read (see [`RawValues`]).
+    pub(crate) raw_values: RawValues,
+    /// A value read whole and then found malformed inside: the message, and the index in the
+    /// document just past the point serde_json would have stopped at.
+    pub(crate) malformed_at: Option<(String, usize)>,
+}
+
+/// How a walk reads the values it keeps as written (custom fields, so their numbers keep
+/// their text): through serde_json's raw values, borrowed from a document in memory or copied.
+#[derive(Clone, Copy)]
+pub(crate) enum RawValues {
+    /// Borrowed from the text being read, which starts at this address: a raw value's address
+    /// says where in the document it is, so an error inside is placed exactly.
+    Borrowed { document_start: usize },
+    /// Copied, from any serde_json deserializer (a reader, a `Value`).
+    Copied,
+    /// Not at all: bytes that are not UTF-8, malformed whatever else they hold, are read by
+    /// serde_json alone, which says exactly where.
+    Off,
+}
+
+impl RawValues {
+    /// Raw values borrowed from `text`.
+    pub(crate) fn borrowed_from(text: &str) -> Self {
+        RawValues::Borrowed {
+            document_start: text.as_ptr() as usize,
+        }
+    }
 }
 
 impl Collector {
@@ -51,6 +79,8 @@ impl Collector {
             ignore_unknown,
             keep_others: false,
             contract: Contract::Seed2023_01,
+            raw_values: RawValues::Copied,
+            malformed_at: None,
         }
     }
 
@@ -108,6 +138,11 @@ impl Collector {
 
     pub(crate) fn into_violations(self) -> Vec<Violation> {
         self.violations
+    }
+
+    /// How many segments the current path has: one per container around the value being read.
+    pub(crate) fn depth(&self) -> usize {
+        self.path.len()
     }
 
     pub(crate) fn enter(&mut self, segment: impl Into<PathSegment>) {
@@ -327,7 +362,7 @@ const INLINE_KEYS: usize = 16;
 /// names in a fixed array, behind a 64-bit filter that answers "new" for most names without a
 /// comparison. Escaped (owned) names, and names past the array, go to a list, then to a hash set
 /// once the object is large enough that scanning would be quadratic.
-struct SeenKeys<'de> {
+pub(crate) struct SeenKeys<'de> {
     filter: u64,
     few: [&'de str; INLINE_KEYS],
     len: usize,
@@ -338,7 +373,7 @@ struct SeenKeys<'de> {
 impl<'de> SeenKeys<'de> {
     const SCAN_LIMIT: usize = 32;
 
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         SeenKeys {
             filter: 0,
             few: [""; INLINE_KEYS],
@@ -362,7 +397,7 @@ impl<'de> SeenKeys<'de> {
     /// False when `key` was already there.
     // The `Cow` itself is the point: a borrowed name is kept in the array without a copy.
     #[allow(clippy::ptr_arg)]
-    fn insert(&mut self, key: &Cow<'de, str>) -> bool {
+    pub(crate) fn insert(&mut self, key: &Cow<'de, str>) -> bool {
         if let Some(many) = &mut self.many {
             return many.insert(key.clone());
         }
@@ -827,15 +862,34 @@ fn read_document<'de, S: Shape<'de>>(
     bytes: &'de [u8],
     shape: S,
 ) -> Result<S::Out, crate::request::RequestError> {
-    use crate::request::{MalformedBody, RequestError};
+    use crate::request::RequestError;
     // The UTF-8 is checked once for the whole document, so strings need no second check;
     // bytes that are not UTF-8 go through the byte reader, which says where.
     let got = match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => read_whole(&mut c, shape, serde_json::Deserializer::from_str(text)),
-        Err(_) => read_whole(&mut c, shape, serde_json::Deserializer::from_slice(bytes)),
+        Ok(text) => {
+            c.raw_values = RawValues::borrowed_from(text);
+            read_whole(&mut c, shape, serde_json::Deserializer::from_str(text))
+        }
+        Err(_) => {
+            c.raw_values = RawValues::Off;
+            read_whole(&mut c, shape, serde_json::Deserializer::from_slice(bytes))
+        }
     }
-    .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
+    .map_err(|e| RequestError::Malformed(malformed(&mut c, bytes, &e)))?;
     verdict(c, got, S::EXPECTED).map_err(RequestError::Invalid)
+}
+
+/// Where and why `bytes` are malformed, from the error serde_json stopped with.
+pub(crate) fn malformed(
+    c: &mut Collector,
+    bytes: &[u8],
+    error: &serde_json::Error,
+) -> crate::request::MalformedBody {
+    use crate::request::MalformedBody;
+    match c.malformed_at.take() {
+        Some((message, at)) => MalformedBody::at(message, bytes, at),
+        None => MalformedBody::from_json(error),
+    }
 }
 
 /// The value read, or every violation found; a value refused without one is a `type` error.

@@ -43,8 +43,8 @@ pub use contact::{
 pub use contract::Contract;
 pub use custom_fields::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
-    CustomFieldName, CustomFieldRule, CustomFieldType, CustomFields, CustomFieldsPatch,
-    STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
+    CustomFieldName, CustomFieldRule, CustomFieldType, CustomFieldValue, CustomFields,
+    CustomFieldsPatch, JsonNumber, JsonNumberError, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 pub use customer::{
     Conflict, Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,

@@ -229,6 +229,21 @@ impl MalformedBody {
         }
     }
 
+    /// An error found at index `at` of `bytes` (just past the point serde_json stops at), placed
+    /// as serde_json places its own: lines from 1, columns counting the bytes of the line read.
+    pub(crate) fn at(message: String, bytes: &[u8], at: usize) -> Self {
+        let before = &bytes[..at.min(bytes.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        MalformedBody {
+            message,
+            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+            column: before.len() - line_start,
+        }
+    }
+
     /// The body of a 400's `detail`, `MESSAGE at line L column C`, as this crate writes it.
     pub(crate) fn from_detail(detail: &str) -> Option<Self> {
         let (message, position) = detail.rsplit_once(" at line ")?;
@@ -374,10 +389,16 @@ impl UpsertRequest {
         // Valid UTF-8 is checked once for the whole body, so the reader need not check each
         // string again; bytes that are not UTF-8 go through the byte reader, which says where.
         match simdutf8::basic::from_utf8(body) {
-            Ok(text) => read_body(top, serde_json::Deserializer::from_str(text)),
-            Err(_) => read_body(top, serde_json::Deserializer::from_slice(body)),
+            Ok(text) => {
+                top.c.raw_values = crate::de::RawValues::borrowed_from(text);
+                read_body(top, serde_json::Deserializer::from_str(text))
+            }
+            Err(_) => {
+                top.c.raw_values = crate::de::RawValues::Off;
+                read_body(top, serde_json::Deserializer::from_slice(body))
+            }
         }
-        .map_err(|e| RequestError::Malformed(MalformedBody::from_json(&e)))?;
+        .map_err(|e| RequestError::Malformed(crate::de::malformed(&mut c, body, &e)))?;
         let violations = c.into_violations();
         if violations.is_empty() {
             Ok(request)
@@ -699,9 +720,13 @@ impl RequestBuilder {
         self
     }
 
-    /// Sets a custom field (merged as RFC 7396 says).
-    pub fn custom_field(self, name: &str, value: serde_json::Value) -> Self {
-        self.custom_field_patch(name, Some(value))
+    /// Sets a custom field (merged as RFC 7396 says): any [`CustomFieldValue`], a
+    /// `serde_json::Value` (`json!`) or a [`JsonNumber`] that keeps its text.
+    ///
+    /// [`CustomFieldValue`]: crate::CustomFieldValue
+    /// [`JsonNumber`]: crate::JsonNumber
+    pub fn custom_field(self, name: &str, value: impl Into<crate::CustomFieldValue>) -> Self {
+        self.custom_field_patch(name, Some(value.into()))
     }
 
     /// Deletes a custom field (`null`).
@@ -709,7 +734,7 @@ impl RequestBuilder {
         self.custom_field_patch(name, None)
     }
 
-    fn custom_field_patch(mut self, name: &str, value: Option<serde_json::Value>) -> Self {
+    fn custom_field_patch(mut self, name: &str, value: Option<crate::CustomFieldValue>) -> Self {
         match CustomFieldName::parse(name) {
             Ok(name) => self
                 .request

@@ -284,7 +284,7 @@ fn a_string_value_reports_its_length_and_its_allowed_values_together() {
         .unwrap()
         .with_max_length(3)
         .unwrap();
-    let error = definition.check(&json!("bronze")).unwrap_err();
+    let error = definition.check(&json!("bronze").into()).unwrap_err();
     let kinds: Vec<&ViolationKind> = error.violations().iter().map(|v| v.kind()).collect();
     assert_eq!(
         kinds,
@@ -300,7 +300,9 @@ fn a_string_value_reports_its_length_and_its_allowed_values_together() {
     let array = CustomFieldDefinition::new(CustomFieldType::Array)
         .with_allowed_values(vec!["a".into()])
         .unwrap();
-    let error = array.check(&json!(["a", "b".repeat(256), 3])).unwrap_err();
+    let error = array
+        .check(&json!(["a", "b".repeat(256), 3]).into())
+        .unwrap_err();
     let paths: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
     assert_eq!(paths, ["1", "1", "2"]);
 }

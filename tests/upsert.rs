@@ -1011,8 +1011,8 @@ fn of_two_writers_that_read_the_same_revision_only_one_wins_and_the_other_can_re
     store.write(&retried).unwrap();
     let kept = &store.0["cus_1"];
     assert_eq!(kept.revision(), 2);
-    assert_eq!(kept.custom_fields().get("a"), Some(&json!(1)));
-    assert_eq!(kept.custom_fields().get("b"), Some(&json!(2)));
+    assert_eq!(kept.custom_fields().get("a").unwrap(), &json!(1));
+    assert_eq!(kept.custom_fields().get("b").unwrap(), &json!(2));
 
     // Unchanged writes nothing, so it cannot lose.
     let same = ok(Some(kept), &json!({"customFields": {"b": 2}}), &context);

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rebilly_customer::{CustomFieldDefinitions, ErrorCode, RequestError};
+use rebilly_customer::{CustomFieldDefinitions, CustomFieldValue, ErrorCode, RequestError};
 
 fuzz_target!(|data: &[u8]| {
     // The document, then after a NUL (if any) a JSON value to judge against each definition.
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         Err(RequestError::Malformed(malformed)) => assert!(malformed.line() >= 1),
         Err(other) => panic!("unexpected {other:?}"),
     }
-    let (Ok(definitions), Ok(value)) = (strict, serde_json::from_slice::<serde_json::Value>(value))
+    let (Ok(definitions), Ok(value)) = (strict, serde_json::from_slice::<CustomFieldValue>(value))
     else {
         return;
     };

@@ -9,6 +9,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use super::CustomFieldValue;
+
 use crate::codes::CurrencyCode;
 use crate::contact::{FULL_DATE, parse_full_date};
 use crate::custom_fields::CustomFieldName;
@@ -118,7 +120,7 @@ impl fmt::Display for CustomFieldType {
 /// ```
 /// use rebilly_customer::{CustomFieldDefinition, CustomFieldRule, CustomFieldType, ViolationKind};
 /// let short = CustomFieldDefinition::new(CustomFieldType::String).with_max_length(3).unwrap();
-/// let error = short.check(&serde_json::json!("four")).unwrap_err();
+/// let error = short.check(&"four".into()).unwrap_err();
 /// assert_eq!(
 ///     error.violations()[0].kind(),
 ///     &ViolationKind::CustomField { rule: CustomFieldRule::TooLong { max: 3, actual: 4 } }
@@ -253,12 +255,11 @@ json_object! {
 ///
 /// ```
 /// use rebilly_customer::{CustomFieldDefinition, CustomFieldType};
-/// use serde_json::json;
 /// let tier = CustomFieldDefinition::new(CustomFieldType::String)
 ///     .with_allowed_values(vec!["gold".into(), "silver".into()])
 ///     .unwrap();
-/// assert!(tier.check(&json!("gold")).is_ok());
-/// let error = tier.check(&json!("bronze")).unwrap_err();
+/// assert!(tier.check(&"gold".into()).is_ok());
+/// let error = tier.check(&"bronze".into()).unwrap_err();
 /// assert_eq!(error.to_string(), "must be one of the 2 allowed values");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,7 +380,7 @@ impl CustomFieldDefinition {
     /// # Errors
     /// Every broken rule, code `custom_field`, at the value itself or at the array item or
     /// monetary member that breaks it.
-    pub fn check(&self, value: &Value) -> Result<(), ValidationError> {
+    pub fn check(&self, value: &CustomFieldValue) -> Result<(), ValidationError> {
         let mut violations = Vec::new();
         let mut report = |path: FieldPath, rule: CustomFieldRule| {
             violations.push(Violation::new(path, ViolationKind::CustomField { rule }));
@@ -388,24 +389,24 @@ impl CustomFieldDefinition {
             expected: self.field_type,
         };
         match (self.field_type, value) {
-            (CustomFieldType::Boolean, Value::Bool(_))
-            | (CustomFieldType::Number, Value::Number(_)) => {}
-            (CustomFieldType::Integer, Value::Number(n)) => {
-                if !is_i32(n) {
+            (CustomFieldType::Boolean, CustomFieldValue::Bool(_))
+            | (CustomFieldType::Number, CustomFieldValue::Number(_)) => {}
+            (CustomFieldType::Integer, CustomFieldValue::Number(n)) => {
+                if !n.is_i32() {
                     report(FieldPath::root(), wrong_type());
                 }
             }
-            (CustomFieldType::Date, Value::String(text)) => {
+            (CustomFieldType::Date, CustomFieldValue::String(text)) => {
                 if parse_full_date(text).is_none() {
                     report(FieldPath::root(), wrong_type());
                 }
             }
-            (CustomFieldType::Datetime, Value::String(text)) => {
+            (CustomFieldType::Datetime, CustomFieldValue::String(text)) => {
                 if Timestamp::parse(text).is_err() {
                     report(FieldPath::root(), wrong_type());
                 }
             }
-            (CustomFieldType::String, Value::String(text)) => {
+            (CustomFieldType::String, CustomFieldValue::String(text)) => {
                 let max = self.max_length.unwrap_or(STRING_DEFAULT_MAX);
                 let length = code_points(text);
                 if length > max {
@@ -421,7 +422,7 @@ impl CustomFieldDefinition {
                     report(FieldPath::root(), self.not_allowed());
                 }
             }
-            (CustomFieldType::Array, Value::Array(items)) => {
+            (CustomFieldType::Array, CustomFieldValue::Array(items)) => {
                 if items.len() > ARRAY_MAX_ITEMS {
                     report(
                         FieldPath::root(),
@@ -433,7 +434,7 @@ impl CustomFieldDefinition {
                 }
                 for (index, item) in items.iter().enumerate() {
                     let at = FieldPath::root().join(index);
-                    let Value::String(text) = item else {
+                    let CustomFieldValue::String(text) = item else {
                         report(at, CustomFieldRule::ItemNotString);
                         continue;
                     };
@@ -452,17 +453,17 @@ impl CustomFieldDefinition {
                     }
                 }
             }
-            (CustomFieldType::Monetary, Value::Object(members)) => {
+            (CustomFieldType::Monetary, CustomFieldValue::Object(members)) => {
                 for member in MonetaryMember::ALL {
                     let at = FieldPath::root().join(member.key());
                     match (member, members.get(member.key())) {
                         (_, None) => report(at, CustomFieldRule::MissingMember),
-                        (MonetaryMember::Currency, Some(Value::String(code)))
+                        (MonetaryMember::Currency, Some(CustomFieldValue::String(code)))
                             if CurrencyCode::parse(code).is_ok() => {}
                         (MonetaryMember::Currency, Some(_)) => {
                             report(at, CustomFieldRule::NotCurrency);
                         }
-                        (MonetaryMember::Amount, Some(Value::Number(_))) => {}
+                        (MonetaryMember::Amount, Some(CustomFieldValue::Number(_))) => {}
                         (MonetaryMember::Amount, Some(_)) => report(at, CustomFieldRule::NotNumber),
                     }
                 }
@@ -501,18 +502,6 @@ impl CustomFieldDefinition {
 }
 
 /// An integral JSON number within `i32` (`5.0` counts, as JSON Schema's `integer` does).
-fn is_i32(number: &serde_json::Number) -> bool {
-    if let Some(n) = number.as_i64() {
-        return i32::try_from(n).is_ok();
-    }
-    if number.is_u64() {
-        return false;
-    }
-    number
-        .as_f64()
-        .is_some_and(|f| f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX))
-}
-
 /// The custom fields an organization defines, by name.
 ///
 /// Read from JSON as the API lists them, an array of definitions with their `name`

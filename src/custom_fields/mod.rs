@@ -2,6 +2,7 @@
 //! RFC 7396 JSON Merge Patch.
 
 mod definitions;
+mod value;
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
@@ -9,10 +10,13 @@ use std::collections::btree_map::Entry;
 
 use serde::de::{MapAccess, SeqAccess};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::de::{self, Collector, Got, Json, Seed, Shape, Skip};
+use crate::de::{self, Collector, Got, Json, RawValues, Seed, Shape, Skip};
 use crate::text::{CUSTOM_FIELD_NAME_CLASS, TextRule};
+
+pub use value::{CustomFieldValue, JsonNumber, JsonNumberError};
+pub(crate) use value::{MAX_NESTING, read_exact};
 
 pub use definitions::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
@@ -43,12 +47,13 @@ impl Borrow<str> for CustomFieldName {
 /// A customer's custom fields: names to JSON values, ordered by name.
 ///
 /// Numbers compare by value, at any depth: a field holding `1.0` equals one holding `1`, so a
-/// client that sends back what it read changes nothing. The number is kept as it was written.
+/// client that sends back what it read changes nothing. Each number keeps the text it was
+/// written with ([`JsonNumber`]), and is rendered so.
 ///
 /// ```
 /// use rebilly_customer::CustomFields;
 /// let fields: CustomFields = serde_json::from_str(r#"{"tier": "gold", "score": 7}"#).unwrap();
-/// assert_eq!(fields.get("tier"), Some(&serde_json::json!("gold")));
+/// assert_eq!(fields.get("tier").and_then(|v| v.as_str()), Some("gold"));
 /// assert!(serde_json::from_str::<CustomFields>(r#"{"bad name": 1}"#).is_err());
 ///
 /// let same: CustomFields = serde_json::from_str(r#"{"score": 7.0, "tier": "gold"}"#).unwrap();
@@ -57,7 +62,7 @@ impl Borrow<str> for CustomFieldName {
 /// assert!(serde_json::from_str::<CustomFields>("[]").unwrap().is_empty());
 /// ```
 #[derive(Clone, Debug, Default)]
-pub struct CustomFields(BTreeMap<CustomFieldName, Value>);
+pub struct CustomFields(BTreeMap<CustomFieldName, CustomFieldValue>);
 
 impl PartialEq for CustomFields {
     fn eq(&self, other: &Self) -> bool {
@@ -66,7 +71,7 @@ impl PartialEq for CustomFields {
                 .0
                 .iter()
                 .zip(&other.0)
-                .all(|((a, x), (b, y))| a == b && same_value(x, y))
+                .all(|((a, x), (b, y))| a == b && x == y)
     }
 }
 
@@ -81,23 +86,24 @@ impl CustomFields {
 
     /// The value of a field.
     #[must_use]
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&CustomFieldValue> {
         self.0.get(name)
     }
 
     /// Sets a field; `null` members inside objects are removed, as a merge patch would.
-    pub fn insert(&mut self, name: CustomFieldName, mut value: Value) {
-        strip_nulls(&mut value);
+    pub fn insert(&mut self, name: CustomFieldName, value: impl Into<CustomFieldValue>) {
+        let mut value = value.into();
+        value.strip_nulls();
         self.0.insert(name, value);
     }
 
     /// Removes a field, returning its value.
-    pub fn remove(&mut self, name: &str) -> Option<Value> {
+    pub fn remove(&mut self, name: &str) -> Option<CustomFieldValue> {
         self.0.remove(name)
     }
 
     /// The fields, ordered by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&CustomFieldName, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&CustomFieldName, &CustomFieldValue)> {
         self.0.iter()
     }
 
@@ -124,13 +130,17 @@ impl CustomFields {
 
     /// One member of a merge patch: `None` (`null`) deletes, a value merges in. Returns whether
     /// the field's value changed.
-    pub(crate) fn apply_member(&mut self, name: CustomFieldName, value: Option<Value>) -> bool {
+    pub(crate) fn apply_member(
+        &mut self,
+        name: CustomFieldName,
+        value: Option<CustomFieldValue>,
+    ) -> bool {
         match value {
             None => self.0.remove(&name).is_some(),
             Some(value) => match self.0.entry(name) {
                 Entry::Occupied(mut slot) => merge_patch(slot.get_mut(), value),
                 Entry::Vacant(slot) => {
-                    merge_patch(slot.insert(Value::Null), value);
+                    merge_patch(slot.insert(CustomFieldValue::Null), value);
                     true
                 }
             },
@@ -139,83 +149,31 @@ impl CustomFields {
 }
 
 /// RFC 7396 section 2, `MergePatch(Target, Patch)`, done in place: returns whether `target`
-/// changed. A leaf equal by value to the patch's (`1.0` and `1`) is left as it is.
-pub(crate) fn merge_patch(target: &mut Value, patch: Value) -> bool {
-    let Value::Object(patch) = patch else {
-        if same_value(target, &patch) {
+/// changed. A leaf equal by value to the patch's (`1.0` and `1`) is left as it is, text and all.
+pub(crate) fn merge_patch(target: &mut CustomFieldValue, patch: CustomFieldValue) -> bool {
+    let CustomFieldValue::Object(patch) = patch else {
+        if *target == patch {
             return false;
         }
         *target = patch;
         return true;
     };
     let mut changed = false;
-    if !target.is_object() {
-        *target = Value::Object(serde_json::Map::new());
+    if !matches!(target, CustomFieldValue::Object(_)) {
+        *target = CustomFieldValue::Object(BTreeMap::new());
         changed = true;
     }
-    let Value::Object(target) = target else {
+    let CustomFieldValue::Object(target) = target else {
         unreachable!("made an object above")
     };
     for (key, value) in patch {
         if value.is_null() {
             changed |= target.remove(&key).is_some();
         } else {
-            changed |= merge_patch(target.entry(key).or_insert(Value::Null), value);
+            changed |= merge_patch(target.entry(key).or_insert(CustomFieldValue::Null), value);
         }
     }
     changed
-}
-
-/// JSON equality with numbers compared by their value, at any depth: `1`, `1.0` and `1e0` are
-/// the same number. Costs one look-up per object member, so it is linear in the values' size
-/// (times a logarithm).
-pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => NumberValue::of(x) == NumberValue::of(y),
-        (Value::Array(xs), Value::Array(ys)) => {
-            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_value(x, y))
-        }
-        (Value::Object(xs), Value::Object(ys)) => {
-            xs.len() == ys.len()
-                && xs
-                    .iter()
-                    .all(|(key, x)| ys.get(key).is_some_and(|y| same_value(x, y)))
-        }
-        _ => a == b,
-    }
-}
-
-/// A JSON number's exact value: integral values (whatever their spelling) as an integer, the
-/// rest as the float they are.
-#[derive(PartialEq)]
-enum NumberValue {
-    Integer(i128),
-    Fraction(f64),
-}
-
-impl NumberValue {
-    fn of(number: &serde_json::Number) -> Self {
-        if let Some(n) = number.as_i64() {
-            return NumberValue::Integer(i128::from(n));
-        }
-        if let Some(n) = number.as_u64() {
-            return NumberValue::Integer(i128::from(n));
-        }
-        let f = number.as_f64().unwrap_or(f64::NAN);
-        // Every integral f64 below 2^127 converts to i128 exactly; `-0.0` becomes 0.
-        if f.fract() == 0.0 && f.abs() < 1.0e38 {
-            #[allow(clippy::cast_possible_truncation)]
-            return NumberValue::Integer(f as i128);
-        }
-        NumberValue::Fraction(f)
-    }
-}
-
-fn strip_nulls(value: &mut Value) {
-    if let Value::Object(map) = value {
-        map.retain(|_, v| !v.is_null());
-        map.values_mut().for_each(strip_nulls);
-    }
 }
 
 impl Serialize for CustomFields {
@@ -226,7 +184,16 @@ impl Serialize for CustomFields {
 
 impl crate::json::WriteJson for CustomFields {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.object(self.0.iter().map(|(k, v)| (k.as_str(), v)));
+        out.raw(b"{");
+        for (i, (name, value)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            out.string(name.as_str());
+            out.raw(b":");
+            value.write_json(out);
+        }
+        out.raw(b"}");
     }
 }
 
@@ -260,18 +227,11 @@ impl<'de> Deserialize<'de> for CustomFields {
 /// A request's `customFields`: in document order, each name with a value or `None` for `null`
 /// (delete). Numbers compare by value, as in [`CustomFields`].
 #[derive(Clone, Debug, Default)]
-pub struct CustomFieldsPatch(Vec<(CustomFieldName, Option<Value>)>);
+pub struct CustomFieldsPatch(Vec<(CustomFieldName, Option<CustomFieldValue>)>);
 
 impl PartialEq for CustomFieldsPatch {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self.0.iter().zip(&other.0).all(|((a, x), (b, y))| {
-                a == b
-                    && match (x, y) {
-                        (Some(x), Some(y)) => same_value(x, y),
-                        (x, y) => x.is_none() && y.is_none(),
-                    }
-            })
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(x, y)| x == y)
     }
 }
 
@@ -285,17 +245,17 @@ impl CustomFieldsPatch {
     }
 
     /// Adds a member: `Some` sets or merges, `None` deletes.
-    pub fn push(&mut self, name: CustomFieldName, value: Option<Value>) {
+    pub fn push(&mut self, name: CustomFieldName, value: Option<CustomFieldValue>) {
         self.0.push((name, value));
     }
 
     /// The members, in document order.
     #[must_use]
-    pub fn members(&self) -> &[(CustomFieldName, Option<Value>)] {
+    pub fn members(&self) -> &[(CustomFieldName, Option<CustomFieldValue>)] {
         &self.0
     }
 
-    pub(crate) fn into_members(self) -> Vec<(CustomFieldName, Option<Value>)> {
+    pub(crate) fn into_members(self) -> Vec<(CustomFieldName, Option<CustomFieldValue>)> {
         self.0
     }
 }
@@ -330,7 +290,7 @@ impl crate::json::WriteJson for CustomFieldsPatch {
             out.string(name.as_str());
             out.raw(b":");
             match value {
-                Some(value) => out.value(value),
+                Some(value) => value.write_json(out),
                 None => out.raw(b"null"),
             }
         }
@@ -359,9 +319,9 @@ impl<'de> Shape<'de> for CustomFieldsShape {
         let mark = c.mark();
         let mut patch = CustomFieldsPatch::new();
         de::members(c, map, |c, key, map| {
-            let value = map.next_value_seed(Seed::new(c, Json, true))?;
+            let value = field_value(c, map)?;
             match CustomFieldName::parse(key) {
-                Ok(name) => patch.push(name, value.value()),
+                Ok(name) => patch.push(name, value),
                 Err(error) => {
                     // Reported at the name as written: `customFields.` for an empty one.
                     c.enter(key.to_owned());
@@ -392,5 +352,38 @@ impl<'de> Shape<'de> for CustomFieldsShape {
                 Ok(Got::Mismatch)
             }
         }
+    }
+}
+
+/// One field's value, `None` for `null`. Read whole as the raw JSON it is and then built, so
+/// that numbers keep their text; the checks serde_json leaves to the builder (a repeated name,
+/// a lone surrogate, a number past the floats, nesting) fail as they would have in the document.
+fn field_value<'de, A: MapAccess<'de>>(
+    c: &mut Collector,
+    map: &mut A,
+) -> Result<Option<CustomFieldValue>, A::Error> {
+    // Containers around the value: one per path segment, and the custom fields' own object.
+    let depth_left = MAX_NESTING.saturating_sub(c.depth() + 1);
+    let read = match c.raw_values {
+        RawValues::Off => {
+            let got = map.next_value_seed(Seed::new(c, Json, true))?;
+            return Ok(got.value().map(CustomFieldValue::from));
+        }
+        RawValues::Borrowed { document_start } => {
+            let raw: &'de RawValue = map.next_value()?;
+            let offset = (raw.get().as_ptr() as usize).wrapping_sub(document_start);
+            read_exact(raw.get(), depth_left).inspect_err(|error| {
+                c.malformed_at = Some((error.message.clone(), offset + error.at));
+            })
+        }
+        RawValues::Copied => {
+            let raw: Box<RawValue> = map.next_value()?;
+            read_exact(raw.get(), depth_left)
+        }
+    };
+    match read {
+        Ok(CustomFieldValue::Null) => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(error) => Err(serde::de::Error::custom(error.message)),
     }
 }

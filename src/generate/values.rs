@@ -3,7 +3,9 @@
 //! panic in the crate's own property tests rather than hand out an invalid value.
 
 use chrono::{DateTime, NaiveDate};
-use serde_json::{Map, Number, Value};
+use std::collections::BTreeMap;
+
+use serde_json::Number;
 
 use crate::codes::{CountryCode, CurrencyCode};
 use crate::contact::NotificationEmail;
@@ -13,8 +15,8 @@ use crate::contact::{
 };
 use crate::contract::ByContract;
 use crate::custom_fields::{
-    CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType, CustomFields,
-    CustomFieldsPatch, STRING_MAX_LIMIT,
+    CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType,
+    CustomFieldValue, CustomFields, CustomFieldsPatch, JsonNumber, STRING_MAX_LIMIT,
 };
 use crate::customer::{CUSTOMER_MEMBERS, CustomerMember};
 use crate::customer::{Customer, Link, LinkRel, Money};
@@ -317,36 +319,50 @@ impl Generate for PaymentInstrument {
 }
 
 /// A number that survives a trip through JSON text exactly: an integer, or a multiple of 1/4.
-fn number(e: &mut dyn Entropy) -> Number {
+/// Numbers of every spelling a client may write: small integers, the largest `u64`s, quarters,
+/// and texts no `f64` keeps (long decimals, integers past 64 bits, exponents, trailing zeros),
+/// which a custom field must render as written.
+fn number(e: &mut dyn Entropy) -> JsonNumber {
     let whole = i64::try_from(e.below(1 << 20)).expect("fits") - (1 << 19);
-    match e.below(4) {
-        0 => Number::from(whole),
-        1 => Number::from(u64::MAX - e.below(2) as u64),
-        _ => Number::from_f64(whole as f64 / 4.0).expect("finite"),
-    }
+    let text = match e.below(6) {
+        0 => whole.to_string(),
+        1 => (u64::MAX - e.below(2) as u64).to_string(),
+        2 => Number::from_f64(whole as f64 / 4.0)
+            .expect("finite")
+            .to_string(),
+        3 => format!("{whole}.{:019}", 1 + e.below(1 << 20)),
+        // A leading digit that is not 0: JSON has no leading zeros.
+        4 => format!(
+            "{}{:020}",
+            if whole < 0 { whole } else { whole + 1 },
+            e.below(1 << 20)
+        ),
+        _ => format!("{whole}.{}0e{}", e.below(100), e.below(40)),
+    };
+    text.parse().expect("a JSON number within the floats")
 }
 
 /// Any JSON value, at most `depth` levels deep; `null` only where `nulls` allows, since a stored
 /// custom field never holds `null` as an object member.
-fn json(e: &mut dyn Entropy, depth: usize, nulls: bool) -> Value {
+fn json(e: &mut dyn Entropy, depth: usize, nulls: bool) -> CustomFieldValue {
     let kinds = if depth == 0 { 4 } else { 6 };
     match e.below(kinds) {
-        0 if nulls => Value::Null,
-        0 | 1 => Value::Bool(e.coin()),
-        2 => Value::Number(number(e)),
+        0 if nulls => CustomFieldValue::Null,
+        0 | 1 => CustomFieldValue::Bool(e.coin()),
+        2 => CustomFieldValue::Number(number(e)),
         // Stored strings are NFC; member names are kept as written.
-        3 => Value::String(nfc_owned(any_text(e, 40))),
-        4 => Value::Array(
+        3 => CustomFieldValue::String(nfc_owned(any_text(e, 40))),
+        4 => CustomFieldValue::Array(
             (0..e.range(0, 3))
                 .map(|_| json(e, depth - 1, true))
                 .collect(),
         ),
         _ => {
-            let mut object = Map::new();
+            let mut object = BTreeMap::new();
             for _ in 0..e.range(0, 3) {
                 object.insert(any_text(e, 12), json(e, depth - 1, nulls));
             }
-            Value::Object(object)
+            CustomFieldValue::Object(object)
         }
     }
 }
@@ -372,7 +388,7 @@ impl Generate for CustomFields {
         for name in distinct_names(e, count) {
             let value = match json(e, 2, false) {
                 // A top-level `null` deletes; a stored field always has a value.
-                Value::Null => Value::Bool(false),
+                CustomFieldValue::Null => CustomFieldValue::Bool(false),
                 value => value,
             };
             fields.insert(name, value);
