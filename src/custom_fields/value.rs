@@ -31,8 +31,43 @@ use serde_json::value::RawValue;
 /// ```
 #[derive(Clone)]
 pub struct JsonNumber {
-    text: Box<str>,
+    text: Digits,
     value: NumberValue,
+}
+
+/// A number's text: inline up to 22 bytes (every `i64`, every float serde_json writes), so that
+/// reading the usual number allocates nothing.
+#[derive(Clone)]
+enum Digits {
+    Inline {
+        len: u8,
+        bytes: [u8; Digits::INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl Digits {
+    const INLINE: usize = 22;
+
+    fn new(text: &str) -> Self {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= Digits::INLINE => {
+                let mut bytes = [0; Digits::INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Digits::Inline { len, bytes }
+            }
+            _ => Digits::Heap(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Digits::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).expect("a number is ASCII")
+            }
+            Digits::Heap(text) => text,
+        }
+    }
 }
 
 /// A number's value: integral values (whatever their spelling) as an integer, the rest as the
@@ -132,7 +167,7 @@ impl FromStr for JsonNumber {
         }
         let value = NumberValue::of(text).ok_or(JsonNumberError::OutOfRange)?;
         Ok(JsonNumber {
-            text: text.into(),
+            text: Digits::new(text),
             value,
         })
     }
@@ -142,7 +177,7 @@ impl JsonNumber {
     /// The number as written.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// The value, when it is an integer that an `i64` holds (`2`, `2.0` and `2e0` all are).
@@ -199,20 +234,20 @@ impl Eq for JsonNumber {}
 
 impl fmt::Debug for JsonNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for JsonNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<i64> for JsonNumber {
     fn from(n: i64) -> Self {
         JsonNumber {
-            text: n.to_string().into(),
+            text: Digits::new(&n.to_string()),
             value: NumberValue::Integer(i128::from(n)),
         }
     }
@@ -221,7 +256,7 @@ impl From<i64> for JsonNumber {
 impl From<u64> for JsonNumber {
     fn from(n: u64) -> Self {
         JsonNumber {
-            text: n.to_string().into(),
+            text: Digits::new(&n.to_string()),
             value: NumberValue::Integer(i128::from(n)),
         }
     }
@@ -238,17 +273,18 @@ impl From<serde_json::Number> for JsonNumber {
 /// JSON; other formats that do not know raw values get them as serde_json hands them over).
 impl Serialize for JsonNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Ok(n) = self.text.parse::<i64>() {
+        let text = self.as_str();
+        if let Ok(n) = text.parse::<i64>() {
             return serializer.serialize_i64(n);
         }
-        if let Ok(n) = self.text.parse::<u64>() {
+        if let Ok(n) = text.parse::<u64>() {
             return serializer.serialize_u64(n);
         }
         let f = self.as_f64();
-        if serde_json::to_string(&f).is_ok_and(|written| *written == *self.text) {
+        if serde_json::to_string(&f).is_ok_and(|written| written == text) {
             return serializer.serialize_f64(f);
         }
-        RawValue::from_string(self.text.to_string())
+        RawValue::from_string(text.to_owned())
             .map_err(serde::ser::Error::custom)?
             .serialize(serializer)
     }
@@ -599,12 +635,14 @@ impl<'a> RawReader<'a> {
         let bytes = self.text.as_bytes();
         let mut i = start + 1;
         let mut escaped = false;
-        while bytes[i] != b'"' {
-            if bytes[i] == b'\\' {
-                escaped = true;
-                i += 1;
+        // The raw text is JSON, so the string ends at the first quote no backslash escapes.
+        loop {
+            i += memchr::memchr2(b'"', b'\\', &bytes[i..]).expect("a JSON string ends");
+            if bytes[i] == b'"' {
+                break;
             }
-            i += 1;
+            escaped = true;
+            i += 2;
         }
         self.at = i + 1;
         let token: &'a str = &self.text[start..self.at];
@@ -627,7 +665,7 @@ impl<'a> RawReader<'a> {
         let token = &self.text[start..self.at];
         match NumberValue::of(token) {
             Some(value) => Ok(JsonNumber {
-                text: token.into(),
+                text: Digits::new(token),
                 value,
             }),
             // serde_json says where, as it would have in the whole document.
