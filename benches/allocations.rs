@@ -35,7 +35,7 @@ fn main() {
     let id = CustomerId::parse(PATH_ID).unwrap();
     let context = context();
     let apply = |(stored, update): (Customer, UpsertRequest)| {
-        let outcome = Customer::apply_upsert(Some(stored), &id, update, &context).unwrap();
+        let outcome = Customer::apply_upsert(Some(stored), update, &context).unwrap();
         outcome.customer().to_json()
     };
     drop(apply((stored.clone(), update.clone())));

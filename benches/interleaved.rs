@@ -94,7 +94,7 @@ fn main() {
         ];
         let mut upsert = || {
             let (stored, update) = (stored.clone(), update.clone());
-            let outcome = Customer::apply_upsert(Some(stored), &id, update, &context).unwrap();
+            let outcome = Customer::apply_upsert(Some(stored), update, &context).unwrap();
             black_box(outcome.customer().to_json());
         };
         let mut clones = || {

@@ -58,7 +58,7 @@ fn upsert(c: &mut Criterion) {
         b.iter_batched(
             || (stored.clone(), update.clone()),
             |(stored, update)| {
-                let outcome = Customer::apply_upsert(Some(stored), &id, update, &context).unwrap();
+                let outcome = Customer::apply_upsert(Some(stored), update, &context).unwrap();
                 outcome.customer().to_json()
             },
             BatchSize::SmallInput,

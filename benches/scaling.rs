@@ -148,7 +148,7 @@ fn upsert(stored: Value, request: Value, definitions: Option<Value>) -> Call {
     Box::new(move || {
         let id = CustomerId::parse(PATH_ID).expect("an id");
         // Some cases are refused (an array over 1,000 items): the refusal is timed too.
-        let outcome = Customer::apply_upsert(Some(customer), &id, request, &context(definitions));
+        let outcome = Customer::apply_upsert(Some(customer), request, &context(definitions));
         Box::new(black_box(outcome))
     })
 }
@@ -215,12 +215,8 @@ fn upsert_2026(stored: Value, request: Value) -> Call {
         UpsertRequest::parse_with(PATH_ID, &body(request), options).expect("a valid request");
     Box::new(move || {
         let id = CustomerId::parse(PATH_ID).expect("an id");
-        let outcome = Customer::apply_upsert(
-            Some(customer),
-            &id,
-            request,
-            &context(None).with_contract(TODAY),
-        );
+        let outcome =
+            Customer::apply_upsert(Some(customer), request, &context(None).with_contract(TODAY));
         Box::new(black_box(outcome))
     })
 }

@@ -288,7 +288,7 @@ async fn put_customer(
                 context = context.with_expected_revision(revision);
             }
         }
-        let outcome = Customer::apply_upsert(stored, &id, request.clone(), &context)?;
+        let outcome = Customer::apply_upsert(stored, request.clone(), &context)?;
         if let Some(delay) = app.race_delay {
             tokio::time::sleep(delay).await;
         }

@@ -218,9 +218,7 @@ fn run(case: Case) -> Result<(String, bool), String> {
     let outcome = UpsertRequest::parse_with(&case.id, &case.body, options)
         .map_err(Problem::from)
         .and_then(|request| {
-            // The parse succeeded, so the path id is valid.
-            let id = request.id().clone();
-            Customer::apply_upsert(case.existing, &id, request, &context).map_err(Problem::from)
+            Customer::apply_upsert(case.existing, request, &context).map_err(Problem::from)
         });
     Ok(match outcome {
         Ok(outcome) => {

@@ -23,7 +23,7 @@
 //!         }
 //!     }
 //!     let id = request.id().clone();
-//!     let outcome = Customer::apply_upsert(stored, &id, request, &context)?;
+//!     let outcome = Customer::apply_upsert(stored, request, &context)?;
 //!     // … write through outcome.write_plan() …
 //!     Ok(outcome)
 //! }

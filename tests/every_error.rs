@@ -341,7 +341,7 @@ fn upsert(stored: &Customer, body: &str) -> UpsertOutcome {
         OrganizationId::parse("org_1").unwrap(),
     );
     let request = UpsertRequest::parse("cus_1", body.as_bytes()).unwrap();
-    Customer::apply_upsert(Some(stored.clone()), stored.id(), request, &context).unwrap()
+    Customer::apply_upsert(Some(stored.clone()), request, &context).unwrap()
 }
 
 #[test]

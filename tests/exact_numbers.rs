@@ -19,15 +19,11 @@ fn context() -> UpsertContext<'static> {
     )
 }
 
-fn id() -> CustomerId {
-    CustomerId::parse(ID).unwrap()
-}
-
 /// The customer a create with `body` (and a website) makes.
 fn create(body: &str) -> Customer {
     let body = body.replacen('{', r#"{"websiteId":"web_1","#, 1);
     let request = UpsertRequest::parse(ID, body.as_bytes()).unwrap();
-    Customer::apply_upsert(None, &id(), request, &context())
+    Customer::apply_upsert(None, request, &context())
         .unwrap()
         .customer()
         .clone()
@@ -69,7 +65,7 @@ fn numbers_are_rendered_as_written_after_a_create_a_read_and_a_send_back() {
     let body = read.to_request().to_body_with_token();
     assert_eq!(fields_text(&body), rendered);
     let sent = UpsertRequest::parse(ID, body.as_bytes()).unwrap();
-    let outcome = Customer::apply_upsert(Some(read), &id(), sent, &context()).unwrap();
+    let outcome = Customer::apply_upsert(Some(read), sent, &context()).unwrap();
     assert!(
         matches!(outcome, UpsertOutcome::Unchanged(_)),
         "{outcome:?}"
@@ -102,7 +98,7 @@ fn numbers_are_equal_by_value_and_the_stored_spelling_stays() {
     // `5E-1` is 0.5: nothing changes, and the stored text is kept.
     let body = r#"{"customFields":{"n":1.0000000000000000001,"big":100000000000000000000000000000,"f":5E-1}}"#;
     let request = UpsertRequest::parse(ID, body.as_bytes()).unwrap();
-    let outcome = Customer::apply_upsert(Some(stored), &id(), request, &context()).unwrap();
+    let outcome = Customer::apply_upsert(Some(stored), request, &context()).unwrap();
     assert!(
         matches!(outcome, UpsertOutcome::Unchanged(_)),
         "{outcome:?}"
@@ -116,7 +112,7 @@ fn numbers_are_equal_by_value_and_the_stored_spelling_stays() {
     let stored = outcome.customer().clone();
     let body = r#"{"customFields":{"f":0.50000000000000001e1}}"#;
     let request = UpsertRequest::parse(ID, body.as_bytes()).unwrap();
-    let outcome = Customer::apply_upsert(Some(stored), &id(), request, &context()).unwrap();
+    let outcome = Customer::apply_upsert(Some(stored), request, &context()).unwrap();
     assert!(
         matches!(outcome, UpsertOutcome::Updated { .. }),
         "{outcome:?}"

@@ -8,8 +8,8 @@ use std::process::Command;
 #[cfg(feature = "proptest")]
 use proptest::prelude::*;
 use rebilly_customer::{
-    Customer, CustomerId, ErrorCode, LinkRel, OrganizationId, ParseOptions, PaymentInstrument,
-    RequestError, TagType, Timestamp, UpsertContext, UpsertOutcome, UpsertRequest,
+    Customer, ErrorCode, LinkRel, OrganizationId, ParseOptions, PaymentInstrument, RequestError,
+    TagType, Timestamp, UpsertContext, UpsertOutcome, UpsertRequest,
 };
 use serde_json::value::RawValue;
 
@@ -205,10 +205,9 @@ fn context() -> UpsertContext<'static> {
 #[test]
 fn an_upsert_onto_a_newer_apis_customer_keeps_what_it_does_not_know() {
     let stored = Customer::parse(newer_customer_text().as_bytes()).unwrap();
-    let id = CustomerId::parse("cus_1").unwrap();
     let body = br#"{"primaryAddress": {"lastName": "Bache"}, "customFields": {"score": 8}}"#;
     let request = UpsertRequest::parse("cus_1", body).unwrap();
-    let outcome = Customer::apply_upsert(Some(stored.clone()), &id, request, &context()).unwrap();
+    let outcome = Customer::apply_upsert(Some(stored.clone()), request, &context()).unwrap();
     let UpsertOutcome::Updated { customer, .. } = outcome else {
         panic!("a change")
     };
@@ -255,7 +254,7 @@ fn an_upsert_onto_a_newer_apis_customer_keeps_what_it_does_not_know() {
 
     // Read-modify-write changes nothing, on such a customer too.
     let outcome =
-        Customer::apply_upsert(Some(stored.clone()), &id, stored.to_request(), &context()).unwrap();
+        Customer::apply_upsert(Some(stored.clone()), stored.to_request(), &context()).unwrap();
     assert!(matches!(outcome, UpsertOutcome::Unchanged(_)));
 }
 

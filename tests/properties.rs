@@ -131,7 +131,7 @@ proptest! {
             .unwrap();
         prop_assert_eq!(&wire, &request);
         for request in [request, wire] {
-            let outcome = Customer::apply_upsert(Some(stored.clone()), stored.id(), request, &context)
+            let outcome = Customer::apply_upsert(Some(stored.clone()), request, &context)
                 .unwrap();
             prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
             prop_assert_eq!(outcome.customer().revision(), stored.revision());
@@ -262,8 +262,7 @@ fn run(case: &Case, stored: Option<Customer>) -> Result<UpsertOutcome, UpsertErr
         context = context.with_default_website(website.clone());
     }
     let request = UpsertRequest::parse(case.body.path_id(), case.body.json()).unwrap();
-    let id = request.id().clone();
-    Customer::apply_upsert(stored, &id, request, &context)
+    Customer::apply_upsert(stored, request, &context)
 }
 
 /// Numbers are equal by value (SPEC section 2): a stored `1.0` stays `1.0` when `1` is sent,
@@ -400,8 +399,7 @@ proptest! {
             .with_token_resolver(&resolver)
             .with_custom_field_definitions(&definitions);
         let request = UpsertRequest::parse(case.body.path_id(), case.body.json()).unwrap();
-        let id = request.id().clone();
-        if let Err(UpsertError::Invalid(error)) = Customer::apply_upsert(case.stored.clone(), &id, request, &context) {
+        if let Err(UpsertError::Invalid(error)) = Customer::apply_upsert(case.stored.clone(), request, &context) {
             for violation in error.violations() {
                 let field = violation.field();
                 let known = matches!(field.as_str(), "websiteId" | "paymentToken")

@@ -56,10 +56,6 @@ fn context(contract: Contract) -> UpsertContext<'static> {
     .with_contract(contract)
 }
 
-fn id() -> CustomerId {
-    CustomerId::parse(ID).unwrap()
-}
-
 #[track_caller]
 fn upsert(
     stored: Option<&Customer>,
@@ -67,7 +63,7 @@ fn upsert(
     context: &UpsertContext<'_>,
 ) -> Result<UpsertOutcome, UpsertError> {
     let request = parse(context.contract(), body).unwrap();
-    Customer::apply_upsert(stored.cloned(), &id(), request, context)
+    Customer::apply_upsert(stored.cloned(), request, context)
 }
 
 const FIVE_NAMES: [&str; 5] = ["अनुराग", "สมศักดิ์", "مُحَمَّد", "முருகன்", "יִצְחָק"];
@@ -672,7 +668,7 @@ fn a_2026_response_read_and_sent_back_changes_nothing() {
     let body = request.to_body_with_token();
     let parsed = UpsertRequest::parse_with(ID, body.as_bytes(), options(NEW)).unwrap();
     assert_eq!(parsed, request);
-    let outcome = Customer::apply_upsert(Some(read.clone()), &id(), parsed, &ctx).unwrap();
+    let outcome = Customer::apply_upsert(Some(read.clone()), parsed, &ctx).unwrap();
     assert!(
         matches!(outcome, UpsertOutcome::Unchanged(_)),
         "{outcome:?}"
@@ -691,7 +687,7 @@ fn unknown_request_members_can_be_kept_for_sending_on() {
         r#"{"id":"cus_1","websiteId":"web_1","x-trace":{"n":1.0000000000000000001},"primaryAddress":{"firstName":"A","nick":[1,2]},"loyalty":12345678901234567890123}"#
     );
     // The upsert never merges them.
-    let created = Customer::apply_upsert(None, &id(), request, &context(SEED)).unwrap();
+    let created = Customer::apply_upsert(None, request, &context(SEED)).unwrap();
     let json = created.customer().to_json();
     assert!(!json.contains("x-trace") && !json.contains("nick") && !json.contains("loyalty"));
 }
@@ -789,7 +785,7 @@ mod generated {
                     .unwrap_or_else(|e| panic!("{body} refused: {e}"));
                 prop_assert_eq!(&parsed, &request);
                 let outcome = Customer::apply_upsert(
-                    Some(read.clone()), customer.id(), parsed, &context(contract),
+                    Some(read.clone()), parsed, &context(contract),
                 ).unwrap();
                 prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
             }
@@ -811,7 +807,7 @@ mod generated {
             let read = Customer::parse_for(json.as_bytes(), contract).unwrap();
             prop_assert_eq!(read.to_json(), json.clone());
             let outcome = Customer::apply_upsert(
-                Some(read.clone()), read.id(), read.to_request(), &context(contract),
+                Some(read.clone()), read.to_request(), &context(contract),
             ).unwrap();
             prop_assert!(matches!(outcome, UpsertOutcome::Unchanged(_)), "{:?}", outcome);
             let kept = outcome.customer().other_members().get(&format!("x-{name}")).map(|v| v.get().to_owned());
@@ -980,8 +976,7 @@ fn alternative_instruments_carry_a_reference_under_2026() {
 fn a_request_of_another_revision_is_read_again_under_the_contexts() {
     // A 2023 request with isEddRequired, upserted under 2026: the member is refused there.
     let request = parse(SEED, &json!({"websiteId": "web_1", "isEddRequired": true})).unwrap();
-    let Err(UpsertError::Invalid(error)) =
-        Customer::apply_upsert(None, &id(), request, &context(NEW))
+    let Err(UpsertError::Invalid(error)) = Customer::apply_upsert(None, request, &context(NEW))
     else {
         panic!()
     };
@@ -991,6 +986,6 @@ fn a_request_of_another_revision_is_read_again_under_the_contexts() {
     );
     // One that the other revision reads alike is upserted under the context's.
     let request = parse(SEED, &json!({"websiteId": "web_1"})).unwrap();
-    let created = Customer::apply_upsert(None, &id(), request, &context(NEW)).unwrap();
+    let created = Customer::apply_upsert(None, request, &context(NEW)).unwrap();
     assert_eq!(created.customer().contract(), NEW);
 }

@@ -111,7 +111,7 @@ pub fn stored_and_update() -> (Customer, UpsertRequest) {
         OrganizationId::parse("org_1").unwrap(),
     );
     let request = UpsertRequest::parse(PATH_ID, typical).unwrap();
-    let stored = Customer::apply_upsert(None, &id, request, &earlier)
+    let stored = Customer::apply_upsert(None, request, &earlier)
         .unwrap()
         .into_customer();
     let update = br#"{"primaryAddress": {"city": "London", "region": null}, "customFields": {"loyalty-tier": "platinum"}, "isEddRequired": true}"#;

@@ -56,7 +56,7 @@ fn check_accepted(id: &str, request: UpsertRequest) {
     )
     .with_default_website(WebsiteId::from_static("web_1"));
     let id = request.id().clone();
-    match Customer::apply_upsert(None, &id, request, &context) {
+    match Customer::apply_upsert(None, request, &context) {
         Ok(outcome) => {
             let customer = outcome.customer();
             let back: Customer = customer

@@ -34,7 +34,6 @@ fuzz_target!(|data: &[u8]| {
     let id = customer.id().clone();
     let outcome = Customer::apply_upsert(
         Some(customer.clone()),
-        &id,
         UpsertRequest::new(id.clone()),
         &context,
     )

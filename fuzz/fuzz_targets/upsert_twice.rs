@@ -61,7 +61,7 @@ fuzz_target!(|input: Input| {
         }
     }
 
-    let first = match Customer::apply_upsert(stored.clone(), &id, request(), &context) {
+    let first = match Customer::apply_upsert(stored.clone(), request(), &context) {
         Ok(outcome) => outcome,
         Err(UpsertError::Conflict(_)) => {
             assert_eq!(
@@ -90,7 +90,7 @@ fuzz_target!(|input: Input| {
 
     let first = first.into_customer();
     let context = context.with_expected_revision(first.revision());
-    let second = Customer::apply_upsert(Some(first.clone()), &id, request(), &context)
+    let second = Customer::apply_upsert(Some(first.clone()), request(), &context)
         .expect("the same request again is fine");
     assert!(matches!(second, UpsertOutcome::Unchanged(_)), "{second:?}");
     assert_eq!(second.customer(), &first);

@@ -235,7 +235,7 @@ impl<'a> UpsertContext<'a> {
     ///     context = context.with_resolved_token(resolved);
     /// }
     /// let id = CustomerId::parse("cus_1").unwrap();
-    /// let created = Customer::apply_upsert(None, &id, request, &context).unwrap();
+    /// let created = Customer::apply_upsert(None, request, &context).unwrap();
     /// assert_eq!(created.customer().default_payment_instrument(), Some(&PaymentInstrument::cash(None)));
     /// ```
     #[must_use]

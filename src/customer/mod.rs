@@ -664,7 +664,7 @@ impl Customer {
     /// );
     /// let request = customer.to_request();
     /// let outcome =
-    ///     Customer::apply_upsert(Some(customer.clone()), customer.id(), request, &context).unwrap();
+    ///     Customer::apply_upsert(Some(customer.clone()), request, &context).unwrap();
     /// assert!(matches!(outcome, UpsertOutcome::Unchanged(_)));
     /// ```
     #[must_use]

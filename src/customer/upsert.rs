@@ -102,12 +102,12 @@ impl UpsertOutcome {
     ///     OrganizationId::parse("org_1").unwrap(),
     /// );
     /// let create = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_1"}"#).unwrap();
-    /// let created = Customer::apply_upsert(None, &id, create, &context).unwrap();
+    /// let created = Customer::apply_upsert(None, create, &context).unwrap();
     /// assert_eq!(created.write_plan(), WritePlan::InsertIfAbsent);
     ///
     /// let update = UpsertRequest::parse("cus_1", br#"{"isEddRequired": true}"#).unwrap();
     /// let updated =
-    ///     Customer::apply_upsert(Some(created.into_customer()), &id, update, &context).unwrap();
+    ///     Customer::apply_upsert(Some(created.into_customer()), update, &context).unwrap();
     /// assert_eq!(updated.write_plan(), WritePlan::UpdateIfRevision { read_revision: 0 });
     /// assert_eq!(updated.customer().revision(), 1);
     /// ```
@@ -303,8 +303,8 @@ fn path(member: RequestMember) -> FieldPath {
 }
 
 impl Customer {
-    /// Upserts `request` for the customer `id` onto `stored` (the customer stored under `id`, if
-    /// any), as [the rules](crate#the-rules) say:
+    /// Upserts `request` onto `stored` (the customer stored under the request's id, the id of
+    /// its path, if any), as [the rules](crate#the-rules) say:
     ///
     /// 1. an expected revision that does not hold is a 409 (also when nothing is stored);
     /// 2. then every upsert-level 422 together: `websiteId` missing on create (after the
@@ -317,14 +317,12 @@ impl Customer {
     ///    Updated (revision + 1, `updatedTime` = max(now, stored)) or Unchanged (as stored);
     ///    links are recomputed on every outcome.
     ///
-    /// `id`, the request's path id and the stored customer's id must be the same: a caller that
-    /// passes different ones gets a 422 `id_mismatch` on `id` rather than a merge into the wrong
-    /// record.
+    /// A stored customer of another id is a 422 `id_mismatch` on `id` rather than a merge into
+    /// the wrong record.
     ///
     /// ```
-    /// use rebilly_customer::{Customer, CustomerId, OrganizationId, Timestamp, UpsertContext,
-    ///     UpsertOutcome, UpsertRequest};
-    /// let id = CustomerId::parse("cus_1").unwrap();
+    /// use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertOutcome,
+    ///     UpsertRequest};
     /// let context = UpsertContext::new(
     ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
     ///     OrganizationId::parse("org_1").unwrap(),
@@ -332,14 +330,14 @@ impl Customer {
     /// let body = r#"{"websiteId": "web_1", "primaryAddress": {"firstName": "Zoë"}}"#.as_bytes();
     ///
     /// let request = UpsertRequest::parse("cus_1", body).unwrap();
-    /// let created = Customer::apply_upsert(None, &id, request, &context).unwrap();
+    /// let created = Customer::apply_upsert(None, request, &context).unwrap();
     /// assert_eq!(created.status(), 201);
     /// assert_eq!(created.location(), Some("https://api.rebilly.com/customers/cus_1"));
     ///
     /// // The same body again changes nothing.
     /// let request = UpsertRequest::parse("cus_1", body).unwrap();
     /// let stored = Some(created.into_customer());
-    /// let again = Customer::apply_upsert(stored, &id, request, &context).unwrap();
+    /// let again = Customer::apply_upsert(stored, request, &context).unwrap();
     /// assert!(matches!(again, UpsertOutcome::Unchanged(_)));
     /// assert_eq!(again.customer().revision(), 0);
     /// ```
@@ -348,7 +346,6 @@ impl Customer {
     /// [`UpsertError::Conflict`] (409) or [`UpsertError::Invalid`] (422), as above.
     pub fn apply_upsert(
         stored: Option<Customer>,
-        id: &CustomerId,
         request: UpsertRequest,
         context: &UpsertContext<'_>,
     ) -> Result<UpsertOutcome, UpsertError> {
@@ -383,8 +380,9 @@ impl Customer {
             )
             .map_err(moved_refusal)?
         };
-        let stored_id_differs = stored.as_ref().is_some_and(|s| s.id != *id);
-        if request.id != *id || stored_id_differs {
+        // A stored customer is the one the request's path names: a store that handed over
+        // another one has a bug, and writing over it would lose that customer.
+        if stored.as_ref().is_some_and(|s| s.id != request.id) {
             return Err(UpsertError::Invalid(
                 at(RequestMember::Id, ViolationKind::IdMismatch).into(),
             ));
@@ -401,7 +399,7 @@ impl Customer {
 
         let UpsertRequest {
             contract: _,
-            id: _,
+            id,
             website_id,
             payment_token,
             default_payment_instrument,
@@ -509,7 +507,7 @@ impl Customer {
 
         let Some(mut customer) = stored else {
             let website_id = website_id.expect("a create without a website was refused above");
-            let mut customer = Customer::new_at(id.clone(), website_id, context);
+            let mut customer = Customer::new_at(id, website_id, context);
             customer.custom_fields = fields;
             customer.default_payment_instrument = instrument_patch.apply(None);
             customer.primary_address = merge_contact(None, primary_address, &mut Vec::new());
