@@ -564,16 +564,21 @@ impl Generate for Customer {
             // The server's own: not generated.
             company: None,
             locale: when(e, has(CustomerMember::Locale)),
-            // A stored tax number may have been found valid or not by the server.
+            // A stored tax number may have been found valid or not by the server. Items of the
+            // same type and value share the first one's finding, as every upsert leaves them
+            // (a state no upsert reaches could not be sent back unchanged).
             tax_numbers: when::<Option<Vec<TaxNumber>>>(e, has(CustomerMember::TaxNumbers)).map(
                 |items| {
-                    items
+                    let mut items: Vec<TaxNumber> = items
                         .into_iter()
                         .map(|item| {
                             let validity = [None, Some(true), Some(false)];
                             item.with_is_valid(*e.pick(&validity))
                         })
-                        .collect()
+                        .collect();
+                    let found = items.clone();
+                    crate::tax_numbers::carry_validity(&mut items, &found);
+                    items
                 },
             ),
             lead_source: when(e, has(CustomerMember::LeadSource)),
