@@ -29,7 +29,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use axum::{Extension, Router};
-use rebilly_customer::axum::{BodyLimit, UpsertBody};
+use rebilly_customer::axum::{BodyLimit, CustomerPath, UpsertBody};
 use rebilly_customer::{
     Conflict, Contract, Customer, CustomerId, IfMatch, OrganizationId, ParseOptions,
     PaymentInstrument, PaymentMethod, Problem, TokenRejection, UpsertContext, UpsertOutcome,
@@ -233,11 +233,11 @@ fn organization(app: &App, params: &HashMap<String, String>) -> Result<Organizat
 async fn get_customer(
     State(app): State<Arc<App>>,
     Path(params): Path<HashMap<String, String>>,
+    CustomerPath(id): CustomerPath,
 ) -> Result<Customer, Problem> {
     let org = organization(&app, &params)?;
-    let id = params.get("id").ok_or_else(Problem::internal)?;
     app.store
-        .get(&org, id, app.config.contract)
+        .get(&org, id.as_str(), app.config.contract)
         .await?
         .ok_or_else(Problem::not_found)
 }
@@ -266,14 +266,12 @@ async fn put_customer(
     let org = organization(&app, &params)?;
     let resolved = resolve_token(&app, &request).await;
     let id: CustomerId = request.id().clone();
-    let mut last_read = None;
+    let mut last_plan = WritePlan::Nothing;
     for _ in 0..RETRIES {
         let stored = app
             .store
             .get(&org, id.as_str(), app.config.contract)
             .await?;
-        let stored_revision = stored.as_ref().map(Customer::revision);
-        last_read = stored_revision;
         let mut context = UpsertContext::new(std::time::SystemTime::now(), org.clone())
             .with_contract(app.config.contract)
             .with_instrument_lookup(&app.config.instruments);
@@ -284,11 +282,10 @@ async fn put_customer(
             context = context.with_resolved_token(resolved);
         }
         if let Some(if_match) = &if_match {
-            if let Some(revision) = if_match.expected_revision(stored_revision)? {
-                context = context.with_expected_revision(revision);
-            }
+            context = context.with_if_match(if_match.clone());
         }
         let outcome = Customer::apply_upsert(stored, request.clone(), &context)?;
+        last_plan = outcome.write_plan();
         if let Some(delay) = app.race_delay {
             tokio::time::sleep(delay).await;
         }
@@ -297,7 +294,7 @@ async fn put_customer(
             Err(LostRace) => tokio::task::yield_now().await,
         }
     }
-    Err(Conflict::lost_race(last_read, None).into())
+    Err(Conflict::lost_race(last_plan, None).into())
 }
 
 /// With `--api-key`, every request must carry `REB-APIKEY: KEY`, or it gets a 401 and nothing

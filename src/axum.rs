@@ -1,34 +1,37 @@
-//! The upsert's path id and body as an extractor, `If-Match` as
+//! The upsert's path id and body as an extractor, the path id alone for a GET, `If-Match` as
 //! an optional extractor, and responses for the outcome, a customer and every problem, all in
 //! the crate's problem format. Nothing here starts a runtime or a server.
 //!
 //! ```
-//! use axum::{extract::Path, routing::put, Router};
-//! use rebilly_customer::{Customer, IfMatch, OrganizationId, Problem, Timestamp, UpsertContext,
-//!     UpsertOutcome, axum::UpsertBody};
+//! use axum::{routing::put, Extension, Router};
+//! use rebilly_customer::{Customer, IfMatch, OrganizationId, Problem, UpsertContext,
+//!     UpsertOutcome, axum::{BodyLimit, CustomerPath, UpsertBody}};
 //!
 //! async fn upsert(
 //!     if_match: Option<IfMatch>,
-//!     UpsertBody(request): UpsertBody,
+//!     UpsertBody(request): UpsertBody, // 415, 413, 400 and 422 as problems
 //! ) -> Result<UpsertOutcome, Problem> {
 //!     let stored: Option<Customer> = None; // the store's row for request.id()
-//!     let stored_revision = stored.as_ref().map(Customer::revision);
 //!     let mut context = UpsertContext::new(
 //!         std::time::SystemTime::now(),
 //!         OrganizationId::parse("org_1").unwrap(),
 //!     );
 //!     if let Some(if_match) = if_match {
-//!         if let Some(revision) = if_match.expected_revision(stored_revision)? {
-//!             context = context.with_expected_revision(revision);
-//!         }
+//!         context = context.with_if_match(if_match); // 412 with the current ETag
 //!     }
-//!     let id = request.id().clone();
-//!     let outcome = Customer::apply_upsert(stored, request, &context)?;
+//!     let outcome = Customer::apply_upsert(stored, request, &context)?; // 409, 422
 //!     // … write through outcome.write_plan() …
 //!     Ok(outcome)
 //! }
 //!
-//! let app: Router = Router::new().route("/customers/{id}", put(upsert));
+//! async fn get(CustomerPath(id): CustomerPath) -> Result<Customer, Problem> {
+//!     Err(Problem::not_found()) // the store's row for `id`
+//! }
+//!
+//! // Any name for the id parameter; the body limit is this router's.
+//! let app: Router = Router::new()
+//!     .route("/customers/{customerId}", put(upsert).get(get))
+//!     .layer(Extension(BodyLimit::new(64 * 1024)));
 //! ```
 
 use std::convert::Infallible;
@@ -43,12 +46,14 @@ use ::axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
 use crate::customer::{Customer, UpsertError, UpsertOutcome};
-use crate::precondition::IfMatch;
+use crate::ids::CustomerId;
+use crate::precondition::{IfMatch, PreconditionFailed};
 use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
 use crate::request::{ParseOptions, RequestError, UpsertRequest};
 
 /// The most a request body may hold, for [`UpsertBody`]: 1 MiB unless a layer sets another,
-/// with `axum::Extension(BodyLimit::new(bytes))`.
+/// with `axum::Extension(BodyLimit::new(bytes))` on the router (each router its own, the
+/// innermost layer winning).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BodyLimit(u64);
 
@@ -80,8 +85,8 @@ impl Default for BodyLimit {
 /// connection instead of the 413 (Node and axios do). Past this, the server stops reading.
 const DRAIN_MAX: u64 = 64 << 20;
 
-/// The upsert's request, from the path parameter `id` and a JSON body, read with every rule of
-/// [`UpsertRequest::parse_with`].
+/// The upsert's request, from the route's customer id (the path parameter named `id`, else the
+/// last one) and a JSON body, read with every rule of [`UpsertRequest::parse_with`].
 ///
 /// Every refusal is a [`Problem`], never axum's plain text:
 /// - a `Content-Type` other than `application/json` (parameters allowed): 415;
@@ -98,13 +103,7 @@ impl<S: Send + Sync> FromRequest<S> for UpsertBody {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         let (mut parts, body) = request.into_parts();
-        let params = RawPathParams::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|_| Problem::internal())?;
-        // A route without `{id}` is the server's mistake, not the client's.
-        let Some((_, id)) = params.iter().find(|(name, _)| *name == "id") else {
-            return Err(Problem::internal());
-        };
+        let id = path_id(&mut parts, state).await?;
         if !is_json(&parts.headers) {
             return Err(Problem::unsupported_media_type());
         }
@@ -119,9 +118,51 @@ impl<S: Send + Sync> FromRequest<S> for UpsertBody {
             .copied()
             .unwrap_or_default();
         let bytes = read_body(body, limit).await?;
-        UpsertRequest::parse_with(id, &bytes, options)
+        UpsertRequest::parse_with(&id, &bytes, options)
             .map(UpsertBody)
             .map_err(Problem::from)
+    }
+}
+
+/// The customer id of the route: the path parameter named `id` if there is one, else the
+/// last one (`/organizations/{org}/customers/{customerId}`), percent-decoded.
+///
+/// A route without a parameter is the server's mistake: a 500. Bytes that do not decode to
+/// UTF-8 (`%FF`) are a 400 problem.
+async fn path_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, Problem> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| {
+            Problem::status_problem(
+                400,
+                "Malformed request",
+                "the path is not percent-encoded UTF-8".to_owned(),
+            )
+        })?;
+    let named_id = params.iter().find(|(name, _)| *name == "id");
+    match named_id.or_else(|| params.iter().last()) {
+        Some((_, id)) => Ok(id.to_owned()),
+        None => Err(Problem::internal()),
+    }
+}
+
+/// The customer id of a route's path, for a GET (or a DELETE): the parameter named `id`, else
+/// the last one, as [`UpsertBody`] reads it, in NFC.
+///
+/// Refusals are problems: an id that no customer can have (too long, a character outside the
+/// id's class) is a 404, since nothing is stored under it; a path that is not percent-encoded
+/// UTF-8 is a 400.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CustomerPath(pub CustomerId);
+
+impl<S: Send + Sync> FromRequestParts<S> for CustomerPath {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let id = path_id(parts, state).await?;
+        CustomerId::parse(&crate::text::nfc(&id))
+            .map(CustomerPath)
+            .map_err(|_| Problem::not_found())
     }
 }
 
@@ -179,17 +220,35 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
     }
 }
 
-/// The status, `Content-Type: application/problem+json` and the body.
+/// The status, `Content-Type: application/problem+json` and the body; a 412 also carries the
+/// current `ETag` when a customer is stored.
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (
+        let etag = match &self {
+            Problem::PreconditionFailed(failed) => failed
+                .etag()
+                .map(|tag| HeaderValue::from_str(&tag).expect("digits in quotes")),
+            _ => None,
+        };
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE)],
             self.to_json(),
         )
-            .into_response()
+            .into_response();
+        if let Some(etag) = etag {
+            response.headers_mut().insert(header::ETAG, etag);
+        }
+        response
+    }
+}
+
+/// A failed `If-Match`: its 412 problem, with the current `ETag`.
+impl IntoResponse for PreconditionFailed {
+    fn into_response(self) -> Response {
+        Problem::from(self).into_response()
     }
 }
 

@@ -34,6 +34,10 @@ mod tax_numbers;
 mod text;
 mod time;
 
+/// The JSON crate whose types appear in this API (`serde_json::Value` in builders,
+/// `serde_json::value::RawValue` for kept members), so callers use the same version.
+pub use serde_json;
+
 pub use codes::{CountryCode, CurrencyCode};
 pub use contact::{
     AddressLine, City, Contact, ContactBuilder, ContactEmail, ContactName, ContactPatch,
@@ -61,7 +65,7 @@ pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
     PaymentToken, VaultedInstrument,
 };
-pub use precondition::IfMatch;
+pub use precondition::{IfMatch, PreconditionFailed};
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem, ProblemDetails};
 pub use request::{
     MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,

@@ -1,7 +1,7 @@
 //! HTTP preconditions on a customer: its entity tag, and `If-Match` turned into the expected
 //! revision of the upsert. The revision is the tag: a strong tag `"3"` is revision 3.
 
-use crate::customer::{Conflict, Customer};
+use crate::customer::Customer;
 
 impl Customer {
     /// The `ETag` of the customer: its revision as a strong entity tag, `"3"`.
@@ -15,13 +15,13 @@ impl Customer {
     /// ```
     #[must_use]
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.revision())
+        etag_of(self.revision())
     }
 }
 
-/// An `If-Match` header, read: `*`, or the revisions its strong tags name. A weak tag
-/// (`W/"3"`) never matches, as RFC 9110 says of `If-Match`, nor does a tag that is not a
-/// revision.
+/// An `If-Match` header, read: `*`, or the revisions its strong tags name. A tag matches when it
+/// is the customer's [`ETag`](Customer::etag) exactly, as RFC 9110 compares strong tags: `"01"`
+/// is not revision 1, and a weak tag (`W/"3"`) never matches.
 ///
 /// ```
 /// use rebilly_customer::IfMatch;
@@ -30,9 +30,12 @@ impl Customer {
 /// // `*` means "must exist", whatever its revision.
 /// assert_eq!(IfMatch::parse("*").expected_revision(Some(7)), Ok(None));
 /// assert!(IfMatch::parse("*").expected_revision(None).is_err());
-/// // A weak tag, a stale one and one on an id with nothing stored are 409s.
+/// // A weak tag, a stale one, one spelled otherwise and one on an id with nothing stored are
+/// // 412s, which carry the current tag.
 /// assert!(IfMatch::parse(r#"W/"3""#).expected_revision(Some(3)).is_err());
-/// assert!(IfMatch::parse(r#""2""#).expected_revision(Some(3)).is_err());
+/// assert!(IfMatch::parse(r#""03""#).expected_revision(Some(3)).is_err());
+/// let failed = IfMatch::parse(r#""2""#).expected_revision(Some(3)).unwrap_err();
+/// assert_eq!(failed.etag().as_deref(), Some(r#""3""#));
 /// assert!(IfMatch::parse(r#""0""#).expected_revision(None).is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -43,7 +46,8 @@ pub struct IfMatch {
 
 impl IfMatch {
     /// Reads the header's value: a comma-separated list of entity tags, or `*`. Never fails:
-    /// what is not a strong tag of a revision matches nothing.
+    /// what is not the strong tag of a revision, spelled as [`Customer::etag`] spells it,
+    /// matches nothing.
     #[must_use]
     pub fn parse(header: &str) -> IfMatch {
         let mut if_match = IfMatch {
@@ -56,8 +60,12 @@ impl IfMatch {
             } else if let Some(revision) = tag
                 .strip_prefix('"')
                 .and_then(|rest| rest.strip_suffix('"'))
-                .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|digits| digits.parse().ok())
+                .and_then(|digits| {
+                    digits
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| n.to_string() == digits)
+                })
             {
                 if_match.revisions.push(revision);
             }
@@ -69,15 +77,79 @@ impl IfMatch {
     /// ([`UpsertContext::with_expected_revision`](crate::UpsertContext::with_expected_revision)),
     /// given the revision stored now (`None` when nothing is stored): the stored revision when
     /// a tag names it, none when the header is `*` and a customer is stored.
+    /// [`UpsertContext::with_if_match`](crate::UpsertContext::with_if_match) does this inside
+    /// the upsert.
     ///
     /// # Errors
-    /// The 409 [`Conflict`] when the precondition fails: nothing is stored (`If-Match` on an id
-    /// that does not exist creates nothing), or no strong tag names the stored revision.
-    pub fn expected_revision(&self, stored: Option<u64>) -> Result<Option<u64>, Conflict> {
+    /// The 412 [`PreconditionFailed`] when the precondition fails: nothing is stored (`If-Match`
+    /// on an id that does not exist creates nothing), or no strong tag names the stored revision.
+    pub fn expected_revision(
+        &self,
+        stored: Option<u64>,
+    ) -> Result<Option<u64>, PreconditionFailed> {
         match stored {
             Some(revision) if self.revisions.contains(&revision) => Ok(Some(revision)),
             Some(_) if self.any => Ok(None),
-            _ => Err(Conflict::no_match(stored)),
+            _ => Err(PreconditionFailed { stored }),
         }
     }
+}
+
+/// An `If-Match` precondition that the stored customer does not meet: the 412 of RFC 9110,
+/// answered with the current [`ETag`](PreconditionFailed::etag) so the client can read again.
+/// (An expected revision the body or the context sets is a 409 [`Conflict`](crate::Conflict),
+/// as the contract says.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PreconditionFailed {
+    stored: Option<u64>,
+}
+
+impl PreconditionFailed {
+    /// The revision stored now, if a customer is stored.
+    #[must_use]
+    pub fn stored_revision(&self) -> Option<u64> {
+        self.stored
+    }
+
+    /// The `ETag` of the stored customer, for the 412's headers; none when nothing is stored.
+    #[must_use]
+    pub fn etag(&self) -> Option<String> {
+        self.stored.map(etag_of)
+    }
+
+    /// The RFC 7807 `detail`.
+    #[must_use]
+    pub fn detail(&self) -> String {
+        self.to_string()
+    }
+
+    /// The failure a `detail` this crate wrote describes, read back.
+    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
+        if detail == NOTHING_STORED {
+            return Some(PreconditionFailed { stored: None });
+        }
+        let digits = detail.strip_prefix(NO_TAG_OF)?;
+        let stored: u64 = digits.parse().ok()?;
+        (stored.to_string() == digits).then_some(PreconditionFailed {
+            stored: Some(stored),
+        })
+    }
+}
+
+const NOTHING_STORED: &str = "If-Match needs a stored customer, and none is stored";
+const NO_TAG_OF: &str = "If-Match names no tag of the stored revision ";
+
+impl std::fmt::Display for PreconditionFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.stored {
+            Some(stored) => write!(f, "{NO_TAG_OF}{stored}"),
+            None => f.write_str(NOTHING_STORED),
+        }
+    }
+}
+
+impl std::error::Error for PreconditionFailed {}
+
+fn etag_of(revision: u64) -> String {
+    format!("\"{revision}\"")
 }

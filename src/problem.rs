@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::customer::UpsertError;
+use crate::precondition::PreconditionFailed;
 use serde::de::MapAccess;
 
 use crate::de::{self, Collector, Got, Raw, RawShape, Shape};
@@ -33,6 +34,8 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 pub enum Problem {
     /// 400: the bytes are not a JSON object.
     Malformed(MalformedBody),
+    /// 412: the request's `If-Match` does not hold (a response carries the current `ETag`).
+    PreconditionFailed(PreconditionFailed),
     /// 409: the expected revision does not hold.
     Conflict {
         /// What conflicted.
@@ -90,6 +93,7 @@ impl Problem {
     pub fn status(&self) -> u16 {
         match self {
             Problem::Malformed(_) => 400,
+            Problem::PreconditionFailed(_) => 412,
             Problem::Conflict { .. } => 409,
             Problem::Invalid(_) => 422,
             // A body without a status member names no status; as a response it is a 500.
@@ -129,6 +133,7 @@ impl Problem {
     pub fn title(&self) -> &str {
         match self {
             Problem::Malformed(_) => MALFORMED_TITLE,
+            Problem::PreconditionFailed(_) => PRECONDITION_FAILED_TITLE,
             Problem::Conflict { .. } => CONFLICT_TITLE,
             Problem::Invalid(_) => INVALID_TITLE,
             Problem::Other(other) => other.title.as_deref().unwrap_or_default(),
@@ -149,6 +154,7 @@ impl Problem {
     pub fn detail(&self) -> String {
         match self {
             Problem::Malformed(m) => m.to_string(),
+            Problem::PreconditionFailed(failed) => failed.detail(),
             Problem::Conflict { detail } => detail.clone(),
             Problem::Invalid(error) => invalid_detail(error.violations().len()),
             Problem::Other(other) => other.detail.clone().unwrap_or_default(),
@@ -283,6 +289,7 @@ impl Problem {
 
 const MALFORMED_TITLE: &str = "Malformed request";
 const CONFLICT_TITLE: &str = "Conflict";
+const PRECONDITION_FAILED_TITLE: &str = "Precondition Failed";
 const INVALID_TITLE: &str = "Invalid data sent";
 
 /// A 422's `detail`: how many fields are invalid.
@@ -404,11 +411,18 @@ impl From<RequestError> for Problem {
 impl From<UpsertError> for Problem {
     fn from(error: UpsertError) -> Self {
         match error {
+            UpsertError::PreconditionFailed(failed) => Problem::PreconditionFailed(failed),
             UpsertError::Conflict(conflict) => Problem::Conflict {
                 detail: conflict.detail(),
             },
             UpsertError::Invalid(v) => Problem::Invalid(v),
         }
+    }
+}
+
+impl From<PreconditionFailed> for Problem {
+    fn from(failed: PreconditionFailed) -> Self {
+        Problem::PreconditionFailed(failed)
     }
 }
 
@@ -506,6 +520,11 @@ impl Problem {
             400 if title == MALFORMED_TITLE && invalid_fields.is_empty() => {
                 if let Some(body) = detail_text.and_then(MalformedBody::from_detail) {
                     return Problem::Malformed(body);
+                }
+            }
+            412 if title == PRECONDITION_FAILED_TITLE && invalid_fields.is_empty() => {
+                if let Some(failed) = detail_text.and_then(PreconditionFailed::from_detail) {
+                    return Problem::PreconditionFailed(failed);
                 }
             }
             409 if title == CONFLICT_TITLE && invalid_fields.is_empty() => {

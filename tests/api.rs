@@ -55,6 +55,7 @@ public_types!(
     ErrorCode,
     FieldPath,
     IfMatch,
+    PreconditionFailed,
     LeadSource,
     Locale,
     NotificationEmail,
@@ -124,6 +125,7 @@ fn a_token_resolver_is_send_and_sync() {
 fn the_axum_types_are_send_and_sync() {
     send_sync::<rebilly_customer::axum::BodyLimit>();
     send_sync::<rebilly_customer::axum::UpsertBody>();
+    send_sync::<rebilly_customer::axum::CustomerPath>();
 }
 
 /// Every type `src/lib.rs` re-exports (names starting with a capital in a `pub use`) is in the

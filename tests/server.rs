@@ -315,32 +315,27 @@ fn organizations_in_the_path_keep_their_customers_apart() {
 #[test]
 fn if_match_stale_current_and_on_a_missing_id() {
     let server = Server::start("if-match", &["--api-key", "key_1"]);
-    // On an id that does not exist: a 409, and nothing is created.
+    // On an id that does not exist: a 412 without a tag, and nothing is created.
     let body = json!({"websiteId": "web_1"});
-    server
-        .json("PUT", "/customers/cus_1", &[("If-Match", "\"0\"")], &body)
-        .problem(409);
-    server
-        .json("PUT", "/customers/cus_1", &[("If-Match", "*")], &body)
-        .problem(409);
+    for tag in ["\"0\"", "*"] {
+        let failed = server.json("PUT", "/customers/cus_1", &[("If-Match", tag)], &body);
+        assert_eq!(failed.problem(412)["title"], "Precondition Failed");
+        assert_eq!(failed.header("etag"), None);
+    }
     server.get("/customers/cus_1").problem(404);
 
     assert_eq!(
         server.json("PUT", "/customers/cus_1", &[], &body).status,
         201
     );
+    // A stale tag, a weak one and one spelled otherwise (`"00"` is not `"0"`): 412 with the
+    // current tag, so the client can read again.
     let change = json!({"isEddRequired": true});
-    server
-        .json("PUT", "/customers/cus_1", &[("If-Match", "\"3\"")], &change)
-        .problem(409);
-    server
-        .json(
-            "PUT",
-            "/customers/cus_1",
-            &[("If-Match", "W/\"0\"")],
-            &change,
-        )
-        .problem(409);
+    for tag in ["\"3\"", "W/\"0\"", "\"00\""] {
+        let failed = server.json("PUT", "/customers/cus_1", &[("If-Match", tag)], &change);
+        failed.problem(412);
+        assert_eq!(failed.header("etag"), Some("\"0\""), "{tag}");
+    }
     let current = server.json("PUT", "/customers/cus_1", &[("If-Match", "\"0\"")], &change);
     assert_eq!(
         (current.status, current.header("etag")),
@@ -393,7 +388,8 @@ fn of_twenty_writers_from_one_revision_with_if_match_exactly_one_wins() {
         .collect();
     statuses.sort_unstable();
     assert_eq!(statuses[0], 200);
-    assert!(statuses[1..].iter().all(|s| *s == 409), "{statuses:?}");
+    // Each loser finds revision 1 when it reads (again, after a lost write): 412.
+    assert!(statuses[1..].iter().all(|s| *s == 412), "{statuses:?}");
     let stored = server.get("/customers/cus_1").json();
     assert_eq!(stored["revision"], 1);
     assert_eq!(stored["customFields"].as_object().unwrap().len(), 1);

@@ -952,13 +952,12 @@ impl Store {
         let customer = outcome.customer();
         let key = customer.id().as_str().to_owned();
         let stored_now = self.0.get(&key).map(Customer::revision);
-        let lost =
-            |read| Problem::from(UpsertError::Conflict(Conflict::lost_race(read, stored_now)));
-        match outcome.write_plan() {
+        let plan = outcome.write_plan();
+        let lost = || Problem::from(UpsertError::from(Conflict::lost_race(plan, stored_now)));
+        match plan {
             WritePlan::InsertIfAbsent if stored_now.is_none() => {}
-            WritePlan::InsertIfAbsent => return Err(lost(None)),
             WritePlan::UpdateIfRevision { read_revision } if stored_now == Some(read_revision) => {}
-            WritePlan::UpdateIfRevision { read_revision } => return Err(lost(Some(read_revision))),
+            WritePlan::InsertIfAbsent | WritePlan::UpdateIfRevision { .. } => return Err(lost()),
             WritePlan::Nothing => return Ok(()),
             _ => unreachable!("every plan is handled"),
         }
@@ -1045,4 +1044,44 @@ fn a_clock_reading_is_a_timestamp_to_the_second() {
         OrganizationId::from_static("org_1"),
     );
     assert!(context.now() > at("2026-01-01T00:00:00Z"));
+}
+
+#[test]
+fn an_if_match_in_the_context_is_judged_before_the_expected_revision() {
+    let stored = created();
+    let etag = stored.etag();
+    // A stale tag: 412 even though the expected revision would also fail (409).
+    let stale = context("2026-11-26T12:00:00Z")
+        .with_if_match(IfMatch::parse("\"7\""))
+        .with_expected_revision(9);
+    let outcome = Customer::apply_upsert(Some(stored.clone()), request(&json!({})), &stale);
+    let Err(UpsertError::PreconditionFailed(failed)) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(failed.etag(), Some(etag.clone()));
+    assert_eq!(failed.stored_revision(), Some(stored.revision()));
+    // The 412 reads back as itself, with or without a stored customer.
+    for failed in [
+        failed,
+        IfMatch::parse("*").expected_revision(None).unwrap_err(),
+    ] {
+        let problem = Problem::from(failed);
+        assert_eq!(
+            (problem.status(), problem.title()),
+            (412, "Precondition Failed")
+        );
+        assert_eq!(
+            Problem::parse(problem.to_json().as_bytes()).unwrap(),
+            problem
+        );
+    }
+    // The tag of the stored revision holds; the expected revision is then judged (409).
+    let current = context("2026-11-26T12:00:00Z")
+        .with_if_match(IfMatch::parse(&etag))
+        .with_expected_revision(9);
+    let outcome = Customer::apply_upsert(Some(stored), request(&json!({})), &current);
+    assert!(
+        matches!(outcome, Err(UpsertError::Conflict(_))),
+        "{outcome:?}"
+    );
 }

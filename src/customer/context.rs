@@ -141,6 +141,8 @@ pub struct UpsertContext<'a> {
     pub(crate) organization_id: OrganizationId,
     pub(crate) default_website_id: Option<WebsiteId>,
     pub(crate) expected_revision: Option<u64>,
+    /// The request's `If-Match`, judged against the stored customer (412).
+    pub(crate) if_match: Option<crate::precondition::IfMatch>,
     pub(crate) token_resolver: &'a dyn TokenResolver,
     /// The request's token, already resolved by the caller (an async vault): used instead of
     /// `token_resolver`.
@@ -161,6 +163,7 @@ impl<'a> UpsertContext<'a> {
             organization_id,
             default_website_id: None,
             expected_revision: None,
+            if_match: None,
             token_resolver: &RefuseAllTokens,
             resolved_token: None,
             custom_field_definitions: None,
@@ -198,6 +201,48 @@ impl<'a> UpsertContext<'a> {
     pub fn with_default_website(mut self, website_id: WebsiteId) -> Self {
         self.default_website_id = Some(website_id);
         self
+    }
+
+    /// The request's `If-Match`: the upsert fails with a 412
+    /// [`PreconditionFailed`](crate::PreconditionFailed) (carrying the current `ETag`) unless a
+    /// customer is stored and the header names its revision (or is `*`). Checked before
+    /// anything else, the expected revision included.
+    ///
+    /// ```
+    /// use rebilly_customer::{Customer, IfMatch, OrganizationId, Problem, Timestamp,
+    ///     UpsertContext, UpsertError, UpsertRequest};
+    /// let context = UpsertContext::new(
+    ///     Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
+    ///     OrganizationId::parse("org_1").unwrap(),
+    /// );
+    /// let body = br#"{"websiteId": "web_1"}"#;
+    /// let created = Customer::apply_upsert(None, UpsertRequest::parse("cus_1", body).unwrap(), &context)
+    ///     .unwrap()
+    ///     .into_customer();
+    ///
+    /// let stale = context.clone().with_if_match(IfMatch::parse(r#""7""#));
+    /// let request = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_2"}"#).unwrap();
+    /// let Err(UpsertError::PreconditionFailed(failed)) =
+    ///     Customer::apply_upsert(Some(created.clone()), request.clone(), &stale)
+    /// else {
+    ///     panic!("the tag names no stored revision")
+    /// };
+    /// assert_eq!(failed.etag().as_deref(), Some(r#""0""#));
+    /// assert_eq!(Problem::from(failed).status(), 412);
+    ///
+    /// let fresh = context.with_if_match(IfMatch::parse(&created.etag()));
+    /// assert!(Customer::apply_upsert(Some(created), request, &fresh).is_ok());
+    /// ```
+    #[must_use]
+    pub fn with_if_match(mut self, if_match: crate::precondition::IfMatch) -> Self {
+        self.if_match = Some(if_match);
+        self
+    }
+
+    /// The `If-Match` the upsert judges, if any.
+    #[must_use]
+    pub fn if_match(&self) -> Option<&crate::precondition::IfMatch> {
+        self.if_match.as_ref()
     }
 
     /// Optimistic concurrency: the upsert is a 409 unless a customer is stored with this revision.
@@ -325,6 +370,7 @@ impl fmt::Debug for UpsertContext<'_> {
             .field("organization_id", &self.organization_id)
             .field("default_website_id", &self.default_website_id)
             .field("expected_revision", &self.expected_revision)
+            .field("if_match", &self.if_match)
             .field("token_resolver", &"<dyn TokenResolver>")
             .field("resolved_token", &self.resolved_token)
             .field("custom_field_definitions", &self.custom_field_definitions)

@@ -17,6 +17,7 @@ use crate::object::Member;
 use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
+use crate::precondition::PreconditionFailed;
 use crate::request::{RequestMember, UpsertRequest};
 use crate::tags::CustomerTags;
 use crate::tax_numbers::TaxNumber;
@@ -151,6 +152,24 @@ pub enum WritePlan {
     Nothing,
 }
 
+impl WritePlan {
+    /// The revision the upsert read and the write is conditional on: `Some` for
+    /// [`WritePlan::UpdateIfRevision`], `None` when it created or writes nothing.
+    ///
+    /// ```
+    /// use rebilly_customer::WritePlan;
+    /// assert_eq!(WritePlan::UpdateIfRevision { read_revision: 4 }.read_revision(), Some(4));
+    /// assert_eq!(WritePlan::InsertIfAbsent.read_revision(), None);
+    /// ```
+    #[must_use]
+    pub fn read_revision(&self) -> Option<u64> {
+        match self {
+            WritePlan::UpdateIfRevision { read_revision } => Some(*read_revision),
+            WritePlan::InsertIfAbsent | WritePlan::Nothing => None,
+        }
+    }
+}
+
 /// Why an expected revision does not hold, or why a write lost a race: the 409 of
 /// [the upsert](crate#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -167,40 +186,38 @@ enum ConflictKind {
     Revision,
     /// A write plan no longer held.
     LostRace,
-    /// `If-Match` named no stored revision (`*` with nothing stored, weak or other tags).
-    NoMatch,
+    /// A plan that writes nothing was said to have lost.
+    LostWrite,
 }
 
 impl Conflict {
-    /// The conflict of a writer whose [`WritePlan`] did not hold: another writer stored first.
-    /// `read_revision` is the revision the upsert read (`None` when it created), `stored_now`
-    /// what storage holds now, when the caller knows it.
+    /// The conflict of a writer whose `plan` did not hold: another writer stored first.
+    /// `stored_now` is the revision storage holds now, when the caller knows it. (A plan of
+    /// [`WritePlan::Nothing`] writes nothing and cannot lose; given one, the conflict says a
+    /// write was lost all the same.)
     ///
     /// ```
-    /// use rebilly_customer::{Conflict, Problem, UpsertError};
-    /// let problem = Problem::from(UpsertError::Conflict(Conflict::lost_race(Some(3), Some(4))));
+    /// use rebilly_customer::{Conflict, Problem, WritePlan};
+    /// let plan = WritePlan::UpdateIfRevision { read_revision: 3 };
+    /// let problem = Problem::from(Conflict::lost_race(plan, Some(4)));
     /// assert_eq!(problem.status(), 409);
     /// assert_eq!(
     ///     problem.detail(),
     ///     "another write stored revision 4 after revision 3 was read"
     /// );
+    /// let problem = Problem::from(Conflict::lost_race(WritePlan::InsertIfAbsent, None));
+    /// assert_eq!(problem.detail(), "another write created the customer first");
     /// ```
     #[must_use]
-    pub fn lost_race(read_revision: Option<u64>, stored_now: Option<u64>) -> Conflict {
+    pub fn lost_race(plan: WritePlan, stored_now: Option<u64>) -> Conflict {
         Conflict {
-            expected: read_revision,
+            expected: plan.read_revision(),
             stored: stored_now,
-            why: ConflictKind::LostRace,
-        }
-    }
-
-    /// An `If-Match` precondition that no stored revision meets: see
-    /// [`IfMatch`](crate::IfMatch).
-    pub(crate) fn no_match(stored: Option<u64>) -> Conflict {
-        Conflict {
-            expected: None,
-            stored,
-            why: ConflictKind::NoMatch,
+            why: if plan == WritePlan::Nothing {
+                ConflictKind::LostWrite
+            } else {
+                ConflictKind::LostRace
+            },
         }
     }
 
@@ -234,11 +251,8 @@ impl Conflict {
 
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.why == ConflictKind::NoMatch {
-            return match self.stored {
-                Some(stored) => write!(f, "If-Match names no tag of the stored revision {stored}"),
-                None => f.write_str("If-Match needs a stored customer, and none is stored"),
-            };
+        if self.why == ConflictKind::LostWrite {
+            return f.write_str("another write changed the customer");
         }
         if self.why == ConflictKind::LostRace {
             return match (self.expected, self.stored) {
@@ -275,6 +289,8 @@ impl std::error::Error for Conflict {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpsertError {
+    /// 412: the context's `If-Match` does not hold.
+    PreconditionFailed(PreconditionFailed),
     /// 409: the expected revision does not hold.
     Conflict(Conflict),
     /// 422: the merged state breaks a rule (every violation at once).
@@ -284,6 +300,7 @@ pub enum UpsertError {
 impl fmt::Display for UpsertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            UpsertError::PreconditionFailed(failed) => write!(f, "precondition failed: {failed}"),
             UpsertError::Conflict(conflict) => write!(f, "conflict: {conflict}"),
             UpsertError::Invalid(error) => write!(f, "invalid data: {error}"),
         }
@@ -291,6 +308,18 @@ impl fmt::Display for UpsertError {
 }
 
 impl std::error::Error for UpsertError {}
+
+impl From<Conflict> for UpsertError {
+    fn from(conflict: Conflict) -> Self {
+        UpsertError::Conflict(conflict)
+    }
+}
+
+impl From<PreconditionFailed> for UpsertError {
+    fn from(failed: PreconditionFailed) -> Self {
+        UpsertError::PreconditionFailed(failed)
+    }
+}
 
 /// A violation at a member of the request (its changes and its 422s have the same paths).
 fn at(member: RequestMember, kind: ViolationKind) -> Violation {
@@ -387,8 +416,13 @@ impl Customer {
                 at(RequestMember::Id, ViolationKind::IdMismatch).into(),
             ));
         }
+        let stored_revision = stored.as_ref().map(|s| s.revision);
+        // HTTP's precondition comes before anything the request asks: a 412 with the current
+        // tag.
+        if let Some(if_match) = &context.if_match {
+            if_match.expected_revision(stored_revision)?;
+        }
         if let Some(expected) = context.expected_revision {
-            let stored_revision = stored.as_ref().map(|s| s.revision);
             if stored_revision != Some(expected) {
                 return Err(UpsertError::Conflict(Conflict::revision(
                     Some(expected),
