@@ -7,118 +7,135 @@ use std::fmt;
 
 use crate::object::{Described, Fields, Member};
 
-/// The stable, machine-readable kind of a violation, rendered as the `code` of an `invalidFields`
-/// item.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorCode {
+/// The table of every code: one row per code gives its variant (with its documentation), its
+/// wire string, the HTTP status of the problem that carries it, and the forms of its message
+/// (`{…}` stands for what the violation fills in). The enum, [`ErrorCode::ALL`],
+/// [`ErrorCode::as_str`], [`ErrorCode::status`] and [`ErrorCode::templates`] are all made from
+/// it, so a code cannot be listed in one and missed in another.
+macro_rules! error_codes {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $wire:expr, $status:literal, [$($template:literal),+ $(,)?];
+    )*) => {
+        /// The stable, machine-readable kind of a violation, rendered as the `code` of an
+        /// `invalidFields` item.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[doc = $doc])* $variant, )*
+            /// A code this version does not know, kept as it was read (from a newer server's
+            /// problem body); the crate itself never makes one.
+            Unknown(Box<str>),
+        }
+
+        impl ErrorCode {
+            /// Every code this version knows, in the table's order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as it appears in a problem body.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( ErrorCode::$variant => $wire, )*
+                    ErrorCode::Unknown(code) => code,
+                }
+            }
+
+            /// The HTTP status of the problem a violation with this code is part of (every
+            /// violation is reported in a 422); `None` for a code this version does not know.
+            #[must_use]
+            pub fn status(&self) -> Option<u16> {
+                match self {
+                    $( ErrorCode::$variant => Some($status), )*
+                    ErrorCode::Unknown(_) => None,
+                }
+            }
+
+            /// The forms a message of this code takes, `{…}` standing for what the violation
+            /// fills in (a limit, the allowed class, the rule of a custom field). Empty for a
+            /// code this version does not know.
+            #[must_use]
+            pub fn templates(&self) -> &'static [&'static str] {
+                match self {
+                    $( ErrorCode::$variant => &[$($template),+], )*
+                    ErrorCode::Unknown(_) => &[],
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     /// `required`: a member that must be present is absent.
-    Required,
+    Required = "required", 422, ["is required"];
     /// `not_null`: a member that must not be `null` is.
-    NotNull,
+    NotNull = "not_null", 422, ["must not be null"];
     /// `type`: the JSON type is wrong.
-    Type,
+    // The code is the word `type`; it is spelled once for the crate, with the keys.
+    Type = crate::object::keys::TYPE, 422, ["must be {expected}", "must be {expected} or null"];
     /// `too_long`: more code points than the limit.
-    TooLong,
+    TooLong = "too_long", 422, ["must be at most {max} characters, got {actual}"];
     /// `empty`: an empty string where at least one character is required.
-    Empty,
-    /// `pattern`: a character outside the member's allowed class.
-    Pattern,
+    Empty = "empty", 422, ["must not be empty"];
+    /// `pattern`: a character outside the member's allowed class, a value outside an
+    /// enumeration, or a URI that is not absolute.
+    Pattern = "pattern", 422, [
+        "must contain only {allowed}",
+        "must be {allowed}",
+        "must be an absolute URI (RFC 3986): {reason}",
+    ];
     /// `invalid_email`: not an RFC 5321 mailbox as the contract defines it.
-    InvalidEmail,
+    InvalidEmail = "invalid_email", 422, ["must be an email address: {reason}"];
     /// `invalid_date`: not an RFC 3339 date (or date-time) of a real calendar day.
-    InvalidDate,
+    InvalidDate = "invalid_date", 422, ["must be {expected}"];
     /// `unknown_country`: not an ISO 3166-1 alpha-2 code of the table (or `XK`).
-    UnknownCountry,
-    /// `unknown_method`: not one of the 175 payment methods.
-    UnknownMethod,
+    UnknownCountry = "unknown_country", 422, [
+        "must be an uppercase ISO 3166-1 alpha-2 country code",
+    ];
+    /// `unknown_method`: not one of the payment methods of the revision.
+    UnknownMethod = "unknown_method", 422, [
+        "unknown payment method",
+        "unknown payment method {method}",
+    ];
     /// `unknown_field`: a member the contract does not define.
-    UnknownField,
+    UnknownField = "unknown_field", 422, ["unknown field"];
     /// `multiple_primary`: more than one primary item in an email or phone list.
-    MultiplePrimary,
+    MultiplePrimary = "multiple_primary", 422, ["at most one item may be primary, got {count}"];
     /// `id_mismatch`: the body `id` differs from the path id.
-    IdMismatch,
+    IdMismatch = "id_mismatch", 422, ["must equal the id in the path"];
     /// `token_rejected`: the payment-token resolver refused the token.
-    TokenRejected,
+    TokenRejected = "token_rejected", 422, ["payment token was refused: {reason}"];
     /// `custom_field`: a custom field breaks its definition, or has no definition.
-    CustomField,
+    CustomField = "custom_field", 422, ["{rule}"];
     /// `unknown_instrument` (2026-08): a `defaultPaymentInstrumentId` the context's instrument
     /// lookup does not know.
-    UnknownInstrument,
+    UnknownInstrument = "unknown_instrument", 422, [
+        "must be the id of a payment instrument the server knows",
+    ];
     /// `unknown_currency`: not an ISO 4217 code of the table. Only read-only members hold
     /// currencies, so this code appears when reading a stored customer, never in a request's 422.
-    UnknownCurrency,
+    UnknownCurrency = "unknown_currency", 422, ["must be an ISO 4217 currency code"];
     /// `tag`: a stored tag that is not a customer tag, or whose name repeats another's
     /// (case-insensitively). Tags are read-only, so this never appears in a request's 422.
-    Tag,
-    /// A code this version does not know, kept as it was read (from a newer server's problem
-    /// body); the crate itself never makes one.
-    Unknown(Box<str>),
+    Tag = "tag", 422, ["{reason}"];
 }
 
 impl ErrorCode {
-    /// Every code this version knows.
-    const KNOWN: [ErrorCode; 18] = [
-        ErrorCode::Required,
-        ErrorCode::NotNull,
-        ErrorCode::Type,
-        ErrorCode::TooLong,
-        ErrorCode::Empty,
-        ErrorCode::Pattern,
-        ErrorCode::InvalidEmail,
-        ErrorCode::InvalidDate,
-        ErrorCode::UnknownCountry,
-        ErrorCode::UnknownMethod,
-        ErrorCode::UnknownField,
-        ErrorCode::MultiplePrimary,
-        ErrorCode::IdMismatch,
-        ErrorCode::TokenRejected,
-        ErrorCode::CustomField,
-        ErrorCode::UnknownInstrument,
-        ErrorCode::UnknownCurrency,
-        ErrorCode::Tag,
-    ];
-
     /// The code spelled `text`: one this version knows, or [`ErrorCode::Unknown`] keeping it.
     ///
     /// ```
     /// use rebilly_customer::ErrorCode;
     /// assert_eq!(ErrorCode::parse("too_long"), ErrorCode::TooLong);
     /// assert_eq!(ErrorCode::parse("too_young").as_str(), "too_young");
+    /// assert_eq!(ErrorCode::TooLong.status(), Some(422));
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
-        Self::KNOWN
-            .into_iter()
+        Self::ALL
+            .iter()
             .find(|code| code.as_str() == text)
+            .cloned()
             .unwrap_or_else(|| ErrorCode::Unknown(text.into()))
-    }
-
-    /// The code as it appears in a problem body.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::Required => "required",
-            ErrorCode::NotNull => "not_null",
-            // The code is the word `type`; it is spelled once for the crate, with the keys.
-            ErrorCode::Type => crate::object::keys::TYPE,
-            ErrorCode::TooLong => "too_long",
-            ErrorCode::Empty => "empty",
-            ErrorCode::Pattern => "pattern",
-            ErrorCode::InvalidEmail => "invalid_email",
-            ErrorCode::InvalidDate => "invalid_date",
-            ErrorCode::UnknownCountry => "unknown_country",
-            ErrorCode::UnknownMethod => "unknown_method",
-            ErrorCode::UnknownField => "unknown_field",
-            ErrorCode::MultiplePrimary => "multiple_primary",
-            ErrorCode::IdMismatch => "id_mismatch",
-            ErrorCode::TokenRejected => "token_rejected",
-            ErrorCode::CustomField => "custom_field",
-            ErrorCode::UnknownInstrument => "unknown_instrument",
-            ErrorCode::UnknownCurrency => "unknown_currency",
-            ErrorCode::Tag => "tag",
-            ErrorCode::Unknown(code) => code,
-        }
     }
 }
 
