@@ -45,11 +45,12 @@ use ::axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
-use crate::customer::{Customer, UpsertError, UpsertOutcome};
+use crate::customer::{Customer, UpsertOutcome};
+use crate::error::{PreconditionFailed, RequestError, UpsertError};
 use crate::ids::CustomerId;
-use crate::precondition::{IfMatch, PreconditionFailed};
+use crate::precondition::IfMatch;
 use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
-use crate::request::{ParseOptions, RequestError, UpsertRequest};
+use crate::request::{ParseOptions, UpsertRequest};
 
 /// The most a request body may hold, for [`UpsertBody`]: 1 MiB unless a layer sets another,
 /// with `axum::Extension(BodyLimit::new(bytes))` on the router (each router its own, the

@@ -834,7 +834,7 @@ pub(crate) fn json_or_null(got: Got<serde_json::Value>) -> serde_json::Value {
 pub(crate) fn parse_document<'de, S: Shape<'de>>(
     bytes: &'de [u8],
     shape: S,
-) -> Result<S::Out, crate::request::RequestError> {
+) -> Result<S::Out, crate::error::RequestError> {
     parse_document_with(bytes, shape, false)
 }
 
@@ -843,7 +843,7 @@ pub(crate) fn parse_document_under<'de, S: Shape<'de>>(
     bytes: &'de [u8],
     shape: S,
     contract: Contract,
-) -> Result<S::Out, crate::request::RequestError> {
+) -> Result<S::Out, crate::error::RequestError> {
     read_document(Collector::new(false).under(contract), bytes, shape)
 }
 
@@ -853,7 +853,7 @@ pub(crate) fn parse_document_with<'de, S: Shape<'de>>(
     bytes: &'de [u8],
     shape: S,
     ignore_unknown: bool,
-) -> Result<S::Out, crate::request::RequestError> {
+) -> Result<S::Out, crate::error::RequestError> {
     read_document(Collector::new(ignore_unknown), bytes, shape)
 }
 
@@ -861,8 +861,8 @@ fn read_document<'de, S: Shape<'de>>(
     mut c: Collector,
     bytes: &'de [u8],
     shape: S,
-) -> Result<S::Out, crate::request::RequestError> {
-    use crate::request::RequestError;
+) -> Result<S::Out, crate::error::RequestError> {
+    use crate::error::RequestError;
     // The UTF-8 is checked once for the whole document, so strings need no second check;
     // bytes that are not UTF-8 go through the byte reader, which says where.
     let got = match simdutf8::basic::from_utf8(bytes) {
@@ -884,8 +884,8 @@ pub(crate) fn malformed(
     c: &mut Collector,
     bytes: &[u8],
     error: &serde_json::Error,
-) -> crate::request::MalformedBody {
-    use crate::request::MalformedBody;
+) -> crate::error::MalformedBody {
+    use crate::error::MalformedBody;
     match c.malformed_at.take() {
         Some((message, at)) => MalformedBody::at(message, bytes, at),
         None => MalformedBody::from_json(error),

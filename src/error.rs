@@ -1,10 +1,19 @@
-//! The crate's one error model: a [`Violation`] is one broken rule at one field path, with a stable
-//! [`ErrorCode`] and a message that names the rule and the limit. Messages never repeat a person's
-//! data or a token; only enumerated values (a payment method) may be quoted.
+//! The crate's one error model, and every public error type: a [`Violation`] is one broken rule
+//! at one field path, with a stable [`ErrorCode`] and a message that names the rule and the
+//! limit; a [`ValidationError`] holds every violation of a value; [`RequestError`] adds the 400
+//! of bytes that are not JSON ([`MalformedBody`]); [`UpsertError`] the 412
+//! ([`PreconditionFailed`]) and 409 ([`Conflict`]) of an upsert. Each converts into a
+//! [`Problem`](crate::Problem). Messages never repeat a person's data or a token; only
+//! enumerated values (a payment method) may be quoted.
+//!
+//! This module sits below every reader and value: it imports only the member plumbing
+//! (`object`), the writer (`json`) and the leaves that name what a rule is about (the calendar
+//! rule, the custom-field types).
 
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::custom_fields::field_type::CustomFieldType;
 use crate::object::{Described, Fields, Member};
 
 /// The table of every code: one row per code gives its variant (with its documentation), its
@@ -653,5 +662,426 @@ impl IntoIterator for ValidationError {
     type IntoIter = std::vec::IntoIter<Violation>;
     fn into_iter(self) -> Self::IntoIter {
         self.violations.into_iter()
+    }
+}
+
+/// Bytes that are not a JSON object: the 400 of [the rules](crate#the-rules).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MalformedBody {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl MalformedBody {
+    pub(crate) fn from_json(error: &serde_json::Error) -> Self {
+        let text = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+        MalformedBody {
+            message,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    /// An error found at index `at` of `bytes` (just past the point serde_json stops at), placed
+    /// as serde_json places its own: lines from 1, columns counting the bytes of the line read.
+    pub(crate) fn at(message: String, bytes: &[u8], at: usize) -> Self {
+        let before = &bytes[..at.min(bytes.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        MalformedBody {
+            message,
+            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+            column: before.len() - line_start,
+        }
+    }
+
+    /// The body of a 400's `detail`, `MESSAGE at line L column C`, as this crate writes it.
+    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
+        let (message, position) = detail.rsplit_once(" at line ")?;
+        let (line, column) = position.split_once(" column ")?;
+        let body = MalformedBody {
+            message: message.to_owned(),
+            line: line.parse().ok()?,
+            column: column.parse().ok()?,
+        };
+        // Only a detail that writes back the same: `01` is no line number of ours.
+        (body.to_string() == detail).then_some(body)
+    }
+
+    /// What is wrong, without the position.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The line of the error, from 1.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// The column of the error, from 1 (0 at the very start of a line).
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for MalformedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for MalformedBody {}
+
+/// Why a request was refused: malformed bytes (400) or invalid data (422).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// Not JSON, not an object, or a member name repeated in one object: 400.
+    Malformed(MalformedBody),
+    /// Every violation of the request, in document order: 422.
+    Invalid(ValidationError),
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestError::Malformed(m) => write!(f, "malformed request: {m}"),
+            RequestError::Invalid(v) => write!(f, "invalid data: {v}"),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+/// Why an expected revision does not hold, or why a write lost a race: the 409 of
+/// [the upsert](crate#the-rules).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Conflict {
+    pub(crate) expected: Option<u64>,
+    pub(crate) stored: Option<u64>,
+    pub(crate) why: ConflictKind,
+}
+
+/// What a [`Conflict`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ConflictKind {
+    /// The expected revision is not the stored one (or the revision cannot grow).
+    Revision,
+    /// A write plan no longer held.
+    LostRace,
+    /// A plan that writes nothing was said to have lost.
+    LostWrite,
+}
+
+impl Conflict {
+    /// The expected revision `expected` does not hold.
+    pub(crate) fn revision(expected: Option<u64>, stored: Option<u64>) -> Conflict {
+        Conflict {
+            expected,
+            stored,
+            why: ConflictKind::Revision,
+        }
+    }
+
+    /// The revision the caller expected, if it set one.
+    #[must_use]
+    pub fn expected_revision(&self) -> Option<u64> {
+        self.expected
+    }
+
+    /// The stored revision, if a customer is stored.
+    #[must_use]
+    pub fn stored_revision(&self) -> Option<u64> {
+        self.stored
+    }
+
+    /// The RFC 7807 `detail`.
+    #[must_use]
+    pub fn detail(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.why == ConflictKind::LostWrite {
+            return f.write_str("another write changed the customer");
+        }
+        if self.why == ConflictKind::LostRace {
+            return match (self.expected, self.stored) {
+                (Some(read), Some(stored)) => write!(
+                    f,
+                    "another write stored revision {stored} after revision {read} was read"
+                ),
+                (Some(read), None) => {
+                    write!(
+                        f,
+                        "another write changed the customer after revision {read} was read"
+                    )
+                }
+                (None, _) => f.write_str("another write created the customer first"),
+            };
+        }
+        match (self.expected, self.stored) {
+            (Some(expected), Some(stored)) => write!(
+                f,
+                "expected revision {expected}, but the stored revision is {stored}"
+            ),
+            (Some(expected), None) => {
+                write!(f, "expected revision {expected}, but no customer is stored")
+            }
+            (None, Some(stored)) => write!(f, "the stored revision {stored} cannot grow"),
+            (None, None) => f.write_str("conflict"),
+        }
+    }
+}
+
+impl std::error::Error for Conflict {}
+
+/// Why an upsert was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpsertError {
+    /// 412: the context's `If-Match` does not hold.
+    PreconditionFailed(PreconditionFailed),
+    /// 409: the expected revision does not hold.
+    Conflict(Conflict),
+    /// 422: the merged state breaks a rule (every violation at once).
+    Invalid(ValidationError),
+}
+
+impl fmt::Display for UpsertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpsertError::PreconditionFailed(failed) => write!(f, "precondition failed: {failed}"),
+            UpsertError::Conflict(conflict) => write!(f, "conflict: {conflict}"),
+            UpsertError::Invalid(error) => write!(f, "invalid data: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for UpsertError {}
+
+impl From<Conflict> for UpsertError {
+    fn from(conflict: Conflict) -> Self {
+        UpsertError::Conflict(conflict)
+    }
+}
+
+impl From<PreconditionFailed> for UpsertError {
+    fn from(failed: PreconditionFailed) -> Self {
+        UpsertError::PreconditionFailed(failed)
+    }
+}
+
+/// An `If-Match` precondition that the stored customer does not meet: the 412 of RFC 9110,
+/// answered with the current [`ETag`](PreconditionFailed::etag) so the client can read again.
+/// (An expected revision the body or the context sets is a 409 [`Conflict`](crate::Conflict),
+/// as the contract says.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PreconditionFailed {
+    pub(crate) stored: Option<u64>,
+}
+
+impl PreconditionFailed {
+    /// The revision stored now, if a customer is stored.
+    #[must_use]
+    pub fn stored_revision(&self) -> Option<u64> {
+        self.stored
+    }
+
+    /// The RFC 7807 `detail`.
+    #[must_use]
+    pub fn detail(&self) -> String {
+        self.to_string()
+    }
+
+    /// The failure a `detail` this crate wrote describes, read back.
+    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
+        if detail == NOTHING_STORED {
+            return Some(PreconditionFailed { stored: None });
+        }
+        let digits = detail.strip_prefix(NO_TAG_OF)?;
+        let stored: u64 = digits.parse().ok()?;
+        (stored.to_string() == digits).then_some(PreconditionFailed {
+            stored: Some(stored),
+        })
+    }
+}
+
+const NOTHING_STORED: &str = "If-Match needs a stored customer, and none is stored";
+const NO_TAG_OF: &str = "If-Match names no tag of the stored revision ";
+
+impl std::fmt::Display for PreconditionFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.stored {
+            Some(stored) => write!(f, "{NO_TAG_OF}{stored}"),
+            None => f.write_str(NOTHING_STORED),
+        }
+    }
+}
+
+impl std::error::Error for PreconditionFailed {}
+
+/// Why a resolver refused a payment token: unknown, expired, already used… The reason becomes
+/// the message of the `token_rejected` violation, so it must not contain the token (if it does,
+/// the upsert replaces it with a generic reason).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TokenRejection {
+    reason: String,
+}
+
+impl TokenRejection {
+    /// A refusal with its reason, e.g. `"the token has expired"`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        TokenRejection {
+            reason: reason.into(),
+        }
+    }
+
+    /// The reason.
+    #[must_use]
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// Why a text is not a [`JsonNumber`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonNumberError {
+    /// Not the JSON grammar of a number (`-? int frac? exp?`, no leading zeros, no `+`).
+    NotANumber,
+    /// A JSON number whose value no `f64` holds (`1e400`).
+    OutOfRange,
+}
+
+impl fmt::Display for JsonNumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonNumberError::NotANumber => "must be a JSON number",
+            JsonNumberError::OutOfRange => "must be a number within the range of a double",
+        })
+    }
+}
+
+impl std::error::Error for JsonNumberError {}
+
+/// Which rule of a custom field, or of a custom field definition, a value broke: the data of a
+/// `custom_field` violation, with the limits and the found sizes. Never the value itself.
+///
+/// ```
+/// use rebilly_customer::{CustomFieldDefinition, CustomFieldRule, CustomFieldType, ViolationKind};
+/// let short = CustomFieldDefinition::new(CustomFieldType::String).with_max_length(3).unwrap();
+/// let error = short.check(&"four".into()).unwrap_err();
+/// assert_eq!(
+///     error.violations()[0].kind(),
+///     &ViolationKind::CustomField { rule: CustomFieldRule::TooLong { max: 3, actual: 4 } }
+/// );
+/// assert_eq!(error.to_string(), "must be at most 3 characters, got 4");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomFieldRule {
+    /// The organization defines no custom field of this name.
+    Undefined,
+    /// The value is not of the field's type (or not a valid value of it: a date that is not a
+    /// calendar day, an integer out of range).
+    WrongType {
+        /// The field's type.
+        expected: CustomFieldType,
+    },
+    /// A string value, or an item of an array value, has more characters than allowed.
+    TooLong {
+        /// The limit, in code points.
+        max: usize,
+        /// The value's length, in code points.
+        actual: usize,
+    },
+    /// An array value has more items than allowed.
+    TooManyItems {
+        /// The limit.
+        max: usize,
+        /// How many items the value has.
+        actual: usize,
+    },
+    /// An item of an array value is not a string.
+    ItemNotString,
+    /// The value, or an item of it, is none of the definition's allowed values.
+    NotAllowed {
+        /// How many values are allowed.
+        allowed: usize,
+    },
+    /// A member of a monetary value (`currency`, `amount`) is missing.
+    MissingMember,
+    /// A monetary value has a member other than `currency` and `amount`.
+    UnknownMember,
+    /// A monetary `currency` is not an ISO 4217 code of the table.
+    NotCurrency,
+    /// A monetary `amount` is not a number.
+    NotNumber,
+    /// A definition sets a constraint that its type does not have.
+    ConstraintNotForType {
+        /// The types that have the constraint, in words.
+        only_for: &'static str,
+        /// The definition's type.
+        field_type: CustomFieldType,
+    },
+    /// A definition's `maxLength` is not an integer from 1 to the limit.
+    MaxLengthOutOfRange {
+        /// The largest `maxLength` allowed.
+        limit: usize,
+        /// The `maxLength` found, when it is a non-negative integer.
+        actual: Option<usize>,
+    },
+    /// A definition's `allowedValues` is not an array of strings.
+    AllowedValuesNotStrings,
+}
+
+impl fmt::Display for CustomFieldRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CustomFieldRule::Undefined => f.write_str("no custom field of this name is defined"),
+            CustomFieldRule::WrongType { expected } => write!(f, "must be {}", expected.expected()),
+            CustomFieldRule::TooLong { max, actual } => {
+                write!(f, "must be at most {max} characters, got {actual}")
+            }
+            CustomFieldRule::TooManyItems { max, actual } => {
+                write!(f, "must have at most {max} items, got {actual}")
+            }
+            CustomFieldRule::ItemNotString => f.write_str("must be a string"),
+            CustomFieldRule::NotAllowed { allowed: 1 } => {
+                f.write_str("must be the one allowed value")
+            }
+            CustomFieldRule::NotAllowed { allowed } => {
+                write!(f, "must be one of the {allowed} allowed values")
+            }
+            CustomFieldRule::MissingMember => f.write_str("is required"),
+            CustomFieldRule::UnknownMember => f.write_str("unknown field"),
+            CustomFieldRule::NotCurrency => f.write_str("must be an ISO 4217 currency code"),
+            CustomFieldRule::NotNumber => f.write_str("must be a number"),
+            CustomFieldRule::ConstraintNotForType {
+                only_for,
+                field_type,
+            } => write!(f, "is only for {only_for}, not {field_type}"),
+            CustomFieldRule::MaxLengthOutOfRange {
+                limit,
+                actual: Some(actual),
+            } => write!(f, "must be from 1 to {limit}, got {actual}"),
+            CustomFieldRule::MaxLengthOutOfRange {
+                limit,
+                actual: None,
+            } => write!(f, "must be an integer from 1 to {limit}"),
+            CustomFieldRule::AllowedValuesNotStrings => f.write_str("must be an array of strings"),
+        }
     }
 }

@@ -12,6 +12,7 @@ mod object;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+mod calendar;
 mod codes;
 mod contact;
 mod contract;
@@ -47,14 +48,18 @@ pub use contact::{
 pub use contract::Contract;
 pub use custom_fields::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
-    CustomFieldName, CustomFieldRule, CustomFieldType, CustomFieldValue, CustomFields,
-    CustomFieldsPatch, JsonNumber, JsonNumberError, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
+    CustomFieldName, CustomFieldType, CustomFieldValue, CustomFields, CustomFieldsPatch,
+    JsonNumber, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 pub use customer::{
-    Conflict, Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
-    TokenRejection, TokenResolver, UpsertContext, UpsertError, UpsertOutcome, WritePlan,
+    Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
+    TokenResolver, UpsertContext, UpsertOutcome, WritePlan,
 };
-pub use error::{ErrorCode, FieldPath, PathSegment, ValidationError, Violation, ViolationKind};
+pub use error::{
+    Conflict, CustomFieldRule, ErrorCode, FieldPath, JsonNumberError, MalformedBody, PathSegment,
+    PreconditionFailed, RequestError, TokenRejection, UpsertError, ValidationError, Violation,
+    ViolationKind,
+};
 pub use ids::{
     CustomerId, ID_MAX, Locale, OrganizationId, PaymentInstrumentId, PersonId, TagId, WebsiteId,
 };
@@ -65,11 +70,9 @@ pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
     PaymentToken, VaultedInstrument,
 };
-pub use precondition::{IfMatch, PreconditionFailed};
+pub use precondition::IfMatch;
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem, ProblemDetails};
-pub use request::{
-    MalformedBody, ParseOptions, RequestBuilder, RequestError, UnknownMembers, UpsertRequest,
-};
+pub use request::{ParseOptions, RequestBuilder, UnknownMembers, UpsertRequest};
 pub use tags::{CustomerTags, Tag, TagName, TagType};
 pub use tax_numbers::{TaxNumber, TaxNumberType};
 pub use time::Timestamp;

@@ -2,6 +2,7 @@
 //! revision of the upsert. The revision is the tag: a strong tag `"3"` is revision 3.
 
 use crate::customer::Customer;
+use crate::error::PreconditionFailed;
 
 impl Customer {
     /// The `ETag` of the customer: its revision as a strong entity tag, `"3"`.
@@ -95,61 +96,15 @@ impl IfMatch {
     }
 }
 
-/// An `If-Match` precondition that the stored customer does not meet: the 412 of RFC 9110,
-/// answered with the current [`ETag`](PreconditionFailed::etag) so the client can read again.
-/// (An expected revision the body or the context sets is a 409 [`Conflict`](crate::Conflict),
-/// as the contract says.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PreconditionFailed {
-    stored: Option<u64>,
-}
-
 impl PreconditionFailed {
-    /// The revision stored now, if a customer is stored.
-    #[must_use]
-    pub fn stored_revision(&self) -> Option<u64> {
-        self.stored
-    }
-
     /// The `ETag` of the stored customer, for the 412's headers; none when nothing is stored.
     #[must_use]
     pub fn etag(&self) -> Option<String> {
         self.stored.map(etag_of)
     }
-
-    /// The RFC 7807 `detail`.
-    #[must_use]
-    pub fn detail(&self) -> String {
-        self.to_string()
-    }
-
-    /// The failure a `detail` this crate wrote describes, read back.
-    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
-        if detail == NOTHING_STORED {
-            return Some(PreconditionFailed { stored: None });
-        }
-        let digits = detail.strip_prefix(NO_TAG_OF)?;
-        let stored: u64 = digits.parse().ok()?;
-        (stored.to_string() == digits).then_some(PreconditionFailed {
-            stored: Some(stored),
-        })
-    }
 }
 
-const NOTHING_STORED: &str = "If-Match needs a stored customer, and none is stored";
-const NO_TAG_OF: &str = "If-Match names no tag of the stored revision ";
-
-impl std::fmt::Display for PreconditionFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.stored {
-            Some(stored) => write!(f, "{NO_TAG_OF}{stored}"),
-            None => f.write_str(NOTHING_STORED),
-        }
-    }
-}
-
-impl std::error::Error for PreconditionFailed {}
-
-fn etag_of(revision: u64) -> String {
+/// A revision as its strong entity tag.
+pub(crate) fn etag_of(revision: u64) -> String {
     format!("\"{revision}\"")
 }

@@ -2,15 +2,15 @@
 
 use serde::Serialize;
 
-use crate::customer::UpsertError;
-use crate::precondition::PreconditionFailed;
+use crate::error::PreconditionFailed;
+use crate::error::UpsertError;
 use serde::de::MapAccess;
 
 use crate::de::{self, Collector, Got, Raw, RawShape, Shape};
 use crate::error::{ErrorCode, FieldPath, ValidationError, Violation, ViolationKind};
+use crate::error::{MalformedBody, RequestError};
 use crate::json::{JsonOut, WriteJson};
 use crate::object::{self, Described, Fields, Member, OtherMembers, keys};
-use crate::request::{MalformedBody, RequestError};
 use serde_json::value::RawValue;
 
 /// The media type of every problem body.
@@ -426,8 +426,8 @@ impl From<PreconditionFailed> for Problem {
     }
 }
 
-impl From<crate::customer::Conflict> for Problem {
-    fn from(conflict: crate::customer::Conflict) -> Self {
+impl From<crate::error::Conflict> for Problem {
+    fn from(conflict: crate::error::Conflict) -> Self {
         Problem::from(UpsertError::Conflict(conflict))
     }
 }

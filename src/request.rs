@@ -11,7 +11,7 @@ use crate::contract::{ByContract, Contract};
 use crate::custom_fields::{CustomFieldName, CustomFieldsPatch, CustomFieldsShape};
 use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
-use crate::error::{ValidationError, ViolationKind};
+use crate::error::{RequestError, ValidationError, ViolationKind};
 use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::WriteJson;
 use crate::lead_source::{LeadSource, LeadSourceShape};
@@ -208,104 +208,6 @@ impl ParseOptions {
         self.unknown_members
     }
 }
-
-/// Bytes that are not a JSON object: the 400 of [the rules](crate#the-rules).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MalformedBody {
-    message: String,
-    line: usize,
-    column: usize,
-}
-
-impl MalformedBody {
-    pub(crate) fn from_json(error: &serde_json::Error) -> Self {
-        let text = error.to_string();
-        let suffix = format!(" at line {} column {}", error.line(), error.column());
-        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
-        MalformedBody {
-            message,
-            line: error.line(),
-            column: error.column(),
-        }
-    }
-
-    /// An error found at index `at` of `bytes` (just past the point serde_json stops at), placed
-    /// as serde_json places its own: lines from 1, columns counting the bytes of the line read.
-    pub(crate) fn at(message: String, bytes: &[u8], at: usize) -> Self {
-        let before = &bytes[..at.min(bytes.len())];
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        MalformedBody {
-            message,
-            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
-            column: before.len() - line_start,
-        }
-    }
-
-    /// The body of a 400's `detail`, `MESSAGE at line L column C`, as this crate writes it.
-    pub(crate) fn from_detail(detail: &str) -> Option<Self> {
-        let (message, position) = detail.rsplit_once(" at line ")?;
-        let (line, column) = position.split_once(" column ")?;
-        let body = MalformedBody {
-            message: message.to_owned(),
-            line: line.parse().ok()?,
-            column: column.parse().ok()?,
-        };
-        // Only a detail that writes back the same: `01` is no line number of ours.
-        (body.to_string() == detail).then_some(body)
-    }
-
-    /// What is wrong, without the position.
-    #[must_use]
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-    /// The line of the error, from 1.
-    #[must_use]
-    pub fn line(&self) -> usize {
-        self.line
-    }
-    /// The column of the error, from 1 (0 at the very start of a line).
-    #[must_use]
-    pub fn column(&self) -> usize {
-        self.column
-    }
-}
-
-impl fmt::Display for MalformedBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.message, self.line, self.column
-        )
-    }
-}
-
-impl std::error::Error for MalformedBody {}
-
-/// Why a request was refused: malformed bytes (400) or invalid data (422).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RequestError {
-    /// Not JSON, not an object, or a member name repeated in one object: 400.
-    Malformed(MalformedBody),
-    /// Every violation of the request, in document order: 422.
-    Invalid(ValidationError),
-}
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RequestError::Malformed(m) => write!(f, "malformed request: {m}"),
-            RequestError::Invalid(v) => write!(f, "invalid data: {v}"),
-        }
-    }
-}
-
-impl std::error::Error for RequestError {}
 
 /// A validated upsert request: the path id and each writable member of the body, keeping the
 /// difference between absent, `null` and a value where the contract allows `null`.

@@ -2,9 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::calendar::{FULL_DATE, parse_full_date};
 use crate::error::{ValidationError, ViolationKind};
-
-pub(crate) const FULL_DATE: &str = "a real calendar date written YYYY-MM-DD";
 
 /// A date of birth: exactly `YYYY-MM-DD`, a real calendar day.
 ///
@@ -56,23 +55,6 @@ impl DateOfBirth {
             }))
         }
     }
-}
-
-/// `YYYY-MM-DD` with every digit present and the day real.
-pub(crate) fn parse_full_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
-    let year = i32::try_from(number(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 /// A date written `YYYY-MM-DD` on the stack.

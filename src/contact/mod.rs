@@ -10,7 +10,6 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer};
 
 pub use date::DateOfBirth;
-pub(crate) use date::{FULL_DATE, parse_full_date};
 pub(crate) use email::EmailList;
 pub use email::{EMAIL_MAX, EmailAddress, NotificationEmail};
 pub use list::{ContactEmail, ContactPhone, ListItem, PrimaryList};

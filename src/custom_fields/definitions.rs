@@ -4,17 +4,17 @@
 //! with no definition is refused.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::CustomFieldValue;
 
+use crate::calendar::parse_full_date;
 use crate::codes::CurrencyCode;
-use crate::contact::{FULL_DATE, parse_full_date};
 use crate::custom_fields::CustomFieldName;
-use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::custom_fields::CustomFieldType;
+use crate::error::{CustomFieldRule, FieldPath, ValidationError, Violation, ViolationKind};
 use crate::object::{Member, keys};
 use crate::text::{code_points, nfc_owned};
 use crate::time::Timestamp;
@@ -28,56 +28,7 @@ pub const ARRAY_ITEM_MAX: usize = 255;
 /// Most items of an `array` value.
 pub const ARRAY_MAX_ITEMS: usize = 1000;
 
-/// The type of a custom field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomFieldType {
-    /// `array`: up to 1000 strings of up to 255 characters.
-    Array,
-    /// `boolean`: `true` or `false`.
-    Boolean,
-    /// `date`: `YYYY-MM-DD`, a real calendar day.
-    Date,
-    /// `datetime`: an RFC 3339 date-time.
-    Datetime,
-    /// `integer`: a whole number from -2^31 to 2^31-1.
-    Integer,
-    /// `number`: any JSON number.
-    Number,
-    /// `string`: up to `maxLength` characters (255 unless set, at most 4000).
-    String,
-    /// `monetary`: `{"currency": ISO 4217 code, "amount": number}`.
-    Monetary,
-}
-
 impl CustomFieldType {
-    /// Every type.
-    pub(crate) const ALL: [CustomFieldType; 8] = [
-        CustomFieldType::Array,
-        CustomFieldType::Boolean,
-        CustomFieldType::Date,
-        CustomFieldType::Datetime,
-        CustomFieldType::Integer,
-        CustomFieldType::Number,
-        CustomFieldType::String,
-        CustomFieldType::Monetary,
-    ];
-
-    /// The type as definitions spell it.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CustomFieldType::Array => "array",
-            CustomFieldType::Boolean => "boolean",
-            CustomFieldType::Date => "date",
-            CustomFieldType::Datetime => "datetime",
-            CustomFieldType::Integer => "integer",
-            CustomFieldType::Number => "number",
-            CustomFieldType::String => "string",
-            CustomFieldType::Monetary => "monetary",
-        }
-    }
-
     /// The type named `text`.
     ///
     /// # Errors
@@ -91,136 +42,6 @@ impl CustomFieldType {
                     allowed: "array, boolean, date, datetime, integer, number, string or monetary",
                 })
             })
-    }
-
-    /// What a value of this type is, in words, for messages.
-    fn expected(self) -> &'static str {
-        match self {
-            CustomFieldType::Array => "an array of strings",
-            CustomFieldType::Boolean => "a boolean",
-            CustomFieldType::Date => FULL_DATE,
-            CustomFieldType::Datetime => "an RFC 3339 date-time",
-            CustomFieldType::Integer => "an integer from -2147483648 to 2147483647",
-            CustomFieldType::Number => "a number",
-            CustomFieldType::String => "a string",
-            CustomFieldType::Monetary => "an object with currency and amount",
-        }
-    }
-}
-
-impl fmt::Display for CustomFieldType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which rule of a custom field, or of a custom field definition, a value broke: the data of a
-/// `custom_field` violation, with the limits and the found sizes. Never the value itself.
-///
-/// ```
-/// use rebilly_customer::{CustomFieldDefinition, CustomFieldRule, CustomFieldType, ViolationKind};
-/// let short = CustomFieldDefinition::new(CustomFieldType::String).with_max_length(3).unwrap();
-/// let error = short.check(&"four".into()).unwrap_err();
-/// assert_eq!(
-///     error.violations()[0].kind(),
-///     &ViolationKind::CustomField { rule: CustomFieldRule::TooLong { max: 3, actual: 4 } }
-/// );
-/// assert_eq!(error.to_string(), "must be at most 3 characters, got 4");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomFieldRule {
-    /// The organization defines no custom field of this name.
-    Undefined,
-    /// The value is not of the field's type (or not a valid value of it: a date that is not a
-    /// calendar day, an integer out of range).
-    WrongType {
-        /// The field's type.
-        expected: CustomFieldType,
-    },
-    /// A string value, or an item of an array value, has more characters than allowed.
-    TooLong {
-        /// The limit, in code points.
-        max: usize,
-        /// The value's length, in code points.
-        actual: usize,
-    },
-    /// An array value has more items than allowed.
-    TooManyItems {
-        /// The limit.
-        max: usize,
-        /// How many items the value has.
-        actual: usize,
-    },
-    /// An item of an array value is not a string.
-    ItemNotString,
-    /// The value, or an item of it, is none of the definition's allowed values.
-    NotAllowed {
-        /// How many values are allowed.
-        allowed: usize,
-    },
-    /// A member of a monetary value (`currency`, `amount`) is missing.
-    MissingMember,
-    /// A monetary value has a member other than `currency` and `amount`.
-    UnknownMember,
-    /// A monetary `currency` is not an ISO 4217 code of the table.
-    NotCurrency,
-    /// A monetary `amount` is not a number.
-    NotNumber,
-    /// A definition sets a constraint that its type does not have.
-    ConstraintNotForType {
-        /// The types that have the constraint, in words.
-        only_for: &'static str,
-        /// The definition's type.
-        field_type: CustomFieldType,
-    },
-    /// A definition's `maxLength` is not an integer from 1 to the limit.
-    MaxLengthOutOfRange {
-        /// The largest `maxLength` allowed.
-        limit: usize,
-        /// The `maxLength` found, when it is a non-negative integer.
-        actual: Option<usize>,
-    },
-    /// A definition's `allowedValues` is not an array of strings.
-    AllowedValuesNotStrings,
-}
-
-impl fmt::Display for CustomFieldRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CustomFieldRule::Undefined => f.write_str("no custom field of this name is defined"),
-            CustomFieldRule::WrongType { expected } => write!(f, "must be {}", expected.expected()),
-            CustomFieldRule::TooLong { max, actual } => {
-                write!(f, "must be at most {max} characters, got {actual}")
-            }
-            CustomFieldRule::TooManyItems { max, actual } => {
-                write!(f, "must have at most {max} items, got {actual}")
-            }
-            CustomFieldRule::ItemNotString => f.write_str("must be a string"),
-            CustomFieldRule::NotAllowed { allowed: 1 } => {
-                f.write_str("must be the one allowed value")
-            }
-            CustomFieldRule::NotAllowed { allowed } => {
-                write!(f, "must be one of the {allowed} allowed values")
-            }
-            CustomFieldRule::MissingMember => f.write_str("is required"),
-            CustomFieldRule::UnknownMember => f.write_str("unknown field"),
-            CustomFieldRule::NotCurrency => f.write_str("must be an ISO 4217 currency code"),
-            CustomFieldRule::NotNumber => f.write_str("must be a number"),
-            CustomFieldRule::ConstraintNotForType {
-                only_for,
-                field_type,
-            } => write!(f, "is only for {only_for}, not {field_type}"),
-            CustomFieldRule::MaxLengthOutOfRange {
-                limit,
-                actual: Some(actual),
-            } => write!(f, "must be from 1 to {limit}, got {actual}"),
-            CustomFieldRule::MaxLengthOutOfRange {
-                limit,
-                actual: None,
-            } => write!(f, "must be an integer from 1 to {limit}"),
-            CustomFieldRule::AllowedValuesNotStrings => f.write_str("must be an array of strings"),
-        }
     }
 }
 
@@ -564,7 +385,7 @@ impl CustomFieldDefinitions {
     /// # Errors
     /// [`RequestError::Malformed`](crate::RequestError::Malformed) for bytes that are not one JSON value; otherwise
     /// [`RequestError::Invalid`](crate::RequestError::Invalid) with every broken rule and its path in the document.
-    pub fn parse(bytes: &[u8]) -> Result<Self, crate::request::RequestError> {
+    pub fn parse(bytes: &[u8]) -> Result<Self, crate::error::RequestError> {
         crate::de::parse_document(bytes, DefinitionsShape)
     }
 

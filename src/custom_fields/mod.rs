@@ -2,6 +2,7 @@
 //! RFC 7396 JSON Merge Patch.
 
 mod definitions;
+pub(crate) mod field_type;
 mod value;
 
 use std::borrow::Borrow;
@@ -15,12 +16,13 @@ use serde_json::value::RawValue;
 use crate::de::{self, Collector, Got, Json, RawValues, Seed, Shape, Skip};
 use crate::text::{CUSTOM_FIELD_NAME_CLASS, TextRule};
 
-pub use value::{CustomFieldValue, JsonNumber, JsonNumberError};
+pub use field_type::CustomFieldType;
+pub use value::{CustomFieldValue, JsonNumber};
 pub(crate) use value::{MAX_NESTING, read_exact};
 
 pub use definitions::{
     ARRAY_ITEM_MAX, ARRAY_MAX_ITEMS, CustomFieldDefinition, CustomFieldDefinitions,
-    CustomFieldRule, CustomFieldType, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
+    STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 
 const CUSTOM_FIELD_NAME_RULE: TextRule = TextRule {

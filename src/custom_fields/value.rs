@@ -14,6 +14,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use crate::error::JsonNumberError;
+
 /// A JSON number as it was written, compared by its value.
 ///
 /// Equality follows the API's: integral values compare as integers whatever their spelling, the
@@ -101,26 +103,6 @@ impl NumberValue {
         Some(NumberValue::Fraction(f))
     }
 }
-
-/// Why a text is not a [`JsonNumber`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonNumberError {
-    /// Not the JSON grammar of a number (`-? int frac? exp?`, no leading zeros, no `+`).
-    NotANumber,
-    /// A JSON number whose value no `f64` holds (`1e400`).
-    OutOfRange,
-}
-
-impl fmt::Display for JsonNumberError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            JsonNumberError::NotANumber => "must be a JSON number",
-            JsonNumberError::OutOfRange => "must be a number within the range of a double",
-        })
-    }
-}
-
-impl std::error::Error for JsonNumberError {}
 
 /// Whether `text` is a JSON number (RFC 8259 section 6), exactly.
 fn is_json_number(text: &str) -> bool {

@@ -6,35 +6,13 @@ use std::fmt;
 use crate::codes::CurrencyCode;
 use crate::contract::Contract;
 use crate::custom_fields::CustomFieldDefinitions;
+use crate::error::TokenRejection;
 use crate::ids::{OrganizationId, PaymentInstrumentId, WebsiteId};
 use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
 use crate::time::Timestamp;
 
 /// The base URL of links when the context sets none.
 pub const DEFAULT_BASE_URL: &str = "https://api.rebilly.com";
-
-/// Why a resolver refused a payment token: unknown, expired, already used… The reason becomes
-/// the message of the `token_rejected` violation, so it must not contain the token (if it does,
-/// the upsert replaces it with a generic reason).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TokenRejection {
-    reason: String,
-}
-
-impl TokenRejection {
-    /// A refusal with its reason, e.g. `"the token has expired"`.
-    pub fn new(reason: impl Into<String>) -> Self {
-        TokenRejection {
-            reason: reason.into(),
-        }
-    }
-
-    /// The reason.
-    #[must_use]
-    pub fn reason(&self) -> &str {
-        &self.reason
-    }
-}
 
 /// Exchanges a payment token for the instrument it stands for. The crate never looks tokens up
 /// itself: a server implements this over its vault, a test with a map or a closure.

@@ -30,12 +30,11 @@ use crate::tax_numbers::{TAX_NUMBERS_SHAPE, TaxNumber, TaxNumberList};
 use crate::time::Timestamp;
 
 pub use context::{
-    DEFAULT_BASE_URL, InstrumentLookup, RefuseAllTokens, TokenRejection, TokenResolver,
-    UpsertContext,
+    DEFAULT_BASE_URL, InstrumentLookup, RefuseAllTokens, TokenResolver, UpsertContext,
 };
 pub use links::{Link, LinkRel};
 use links::{Links, LinksShape};
-pub use upsert::{Conflict, UpsertError, UpsertOutcome, WritePlan};
+pub use upsert::{UpsertOutcome, WritePlan};
 
 json_object! {
     /// The members of the customer resource of any revision, in an order that holds each
@@ -739,7 +738,7 @@ impl Customer {
     /// # Errors
     /// [`RequestError::Malformed`](crate::RequestError::Malformed) when the bytes are not one JSON value (a repeated member name
     /// included); otherwise [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation and its path.
-    pub fn parse(bytes: &[u8]) -> Result<Customer, crate::request::RequestError> {
+    pub fn parse(bytes: &[u8]) -> Result<Customer, crate::error::RequestError> {
         Self::parse_for(bytes, Contract::Seed2023_01)
     }
 
@@ -762,7 +761,7 @@ impl Customer {
     pub fn parse_for(
         bytes: &[u8],
         contract: Contract,
-    ) -> Result<Customer, crate::request::RequestError> {
+    ) -> Result<Customer, crate::error::RequestError> {
         de::parse_document_under(bytes, CustomerShape, contract)
     }
 }

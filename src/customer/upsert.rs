@@ -2,22 +2,23 @@
 //! timestamps, the derived members and the links.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use crate::contact::Contact;
 use crate::contact::NotificationEmail;
-use crate::custom_fields::{CustomFieldName, CustomFieldRule, CustomFields, CustomFieldsPatch};
-use crate::customer::context::{TokenRejection, UpsertContext};
+use crate::custom_fields::{CustomFieldName, CustomFields, CustomFieldsPatch};
+use crate::customer::context::UpsertContext;
 use crate::customer::links::{Link, LinkRel, resource_url};
 use crate::customer::{Customer, Money};
-use crate::error::{FieldPath, ValidationError, Violation, ViolationKind};
+use crate::error::{
+    Conflict, ConflictKind, CustomFieldRule, FieldPath, TokenRejection, UpsertError,
+    ValidationError, Violation, ViolationKind,
+};
 use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::lead_source::LeadSource;
 use crate::object::Member;
 use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
-use crate::precondition::PreconditionFailed;
 use crate::request::{RequestMember, UpsertRequest};
 use crate::tags::CustomerTags;
 use crate::tax_numbers::TaxNumber;
@@ -170,26 +171,6 @@ impl WritePlan {
     }
 }
 
-/// Why an expected revision does not hold, or why a write lost a race: the 409 of
-/// [the upsert](crate#the-rules).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Conflict {
-    expected: Option<u64>,
-    stored: Option<u64>,
-    why: ConflictKind,
-}
-
-/// What a [`Conflict`] is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum ConflictKind {
-    /// The expected revision is not the stored one (or the revision cannot grow).
-    Revision,
-    /// A write plan no longer held.
-    LostRace,
-    /// A plan that writes nothing was said to have lost.
-    LostWrite,
-}
-
 impl Conflict {
     /// The conflict of a writer whose `plan` did not hold: another writer stored first.
     /// `stored_now` is the revision storage holds now, when the caller knows it. (A plan of
@@ -219,105 +200,6 @@ impl Conflict {
                 ConflictKind::LostRace
             },
         }
-    }
-
-    /// The expected revision `expected` does not hold.
-    pub(crate) fn revision(expected: Option<u64>, stored: Option<u64>) -> Conflict {
-        Conflict {
-            expected,
-            stored,
-            why: ConflictKind::Revision,
-        }
-    }
-
-    /// The revision the caller expected, if it set one.
-    #[must_use]
-    pub fn expected_revision(&self) -> Option<u64> {
-        self.expected
-    }
-
-    /// The stored revision, if a customer is stored.
-    #[must_use]
-    pub fn stored_revision(&self) -> Option<u64> {
-        self.stored
-    }
-
-    /// The RFC 7807 `detail`.
-    #[must_use]
-    pub fn detail(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl fmt::Display for Conflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.why == ConflictKind::LostWrite {
-            return f.write_str("another write changed the customer");
-        }
-        if self.why == ConflictKind::LostRace {
-            return match (self.expected, self.stored) {
-                (Some(read), Some(stored)) => write!(
-                    f,
-                    "another write stored revision {stored} after revision {read} was read"
-                ),
-                (Some(read), None) => {
-                    write!(
-                        f,
-                        "another write changed the customer after revision {read} was read"
-                    )
-                }
-                (None, _) => f.write_str("another write created the customer first"),
-            };
-        }
-        match (self.expected, self.stored) {
-            (Some(expected), Some(stored)) => write!(
-                f,
-                "expected revision {expected}, but the stored revision is {stored}"
-            ),
-            (Some(expected), None) => {
-                write!(f, "expected revision {expected}, but no customer is stored")
-            }
-            (None, Some(stored)) => write!(f, "the stored revision {stored} cannot grow"),
-            (None, None) => f.write_str("conflict"),
-        }
-    }
-}
-
-impl std::error::Error for Conflict {}
-
-/// Why an upsert was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UpsertError {
-    /// 412: the context's `If-Match` does not hold.
-    PreconditionFailed(PreconditionFailed),
-    /// 409: the expected revision does not hold.
-    Conflict(Conflict),
-    /// 422: the merged state breaks a rule (every violation at once).
-    Invalid(ValidationError),
-}
-
-impl fmt::Display for UpsertError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            UpsertError::PreconditionFailed(failed) => write!(f, "precondition failed: {failed}"),
-            UpsertError::Conflict(conflict) => write!(f, "conflict: {conflict}"),
-            UpsertError::Invalid(error) => write!(f, "invalid data: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for UpsertError {}
-
-impl From<Conflict> for UpsertError {
-    fn from(conflict: Conflict) -> Self {
-        UpsertError::Conflict(conflict)
-    }
-}
-
-impl From<PreconditionFailed> for UpsertError {
-    fn from(failed: PreconditionFailed) -> Self {
-        UpsertError::PreconditionFailed(failed)
     }
 }
 
@@ -644,11 +526,11 @@ impl Customer {
 
 /// A stored customer or a request that breaks the context's revision when moved to it: its
 /// violations are the 422.
-fn moved_refusal(error: crate::request::RequestError) -> UpsertError {
+fn moved_refusal(error: crate::error::RequestError) -> UpsertError {
     match error {
-        crate::request::RequestError::Invalid(error) => UpsertError::Invalid(error),
+        crate::error::RequestError::Invalid(error) => UpsertError::Invalid(error),
         // The crate's own rendering is JSON; a malformed one would be a bug, reported plainly.
-        crate::request::RequestError::Malformed(_) => {
+        crate::error::RequestError::Malformed(_) => {
             UpsertError::Invalid(ValidationError::from(Violation::new(
                 FieldPath::root(),
                 ViolationKind::Type {
