@@ -247,7 +247,7 @@ pub enum ViolationKind {
     /// rules of definitions).
     CustomField {
         /// The broken rule, with its limit and what was found.
-        rule: crate::CustomFieldRule,
+        rule: CustomFieldRule,
     },
     /// A stored tag is not a customer tag, or repeats a name.
     Tag {

@@ -25,6 +25,7 @@ mod generate;
 mod ids;
 mod json;
 mod lead_source;
+mod members;
 mod patch;
 mod payment;
 mod precondition;

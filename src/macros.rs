@@ -9,7 +9,7 @@ macro_rules! string_value {
             ///
             /// # Errors
             /// Every broken rule, each as a [`Violation`](crate::Violation) at the root path.
-            pub fn parse(text: &str) -> Result<Self, $crate::ValidationError> {
+            pub fn parse(text: &str) -> Result<Self, $crate::error::ValidationError> {
                 Self::parse_cow(::std::borrow::Cow::Borrowed(text))
             }
 
@@ -44,7 +44,7 @@ macro_rules! string_value {
         }
 
         impl TryFrom<String> for $name {
-            type Error = $crate::ValidationError;
+            type Error = $crate::error::ValidationError;
             fn try_from(text: String) -> Result<Self, Self::Error> {
                 Self::parse_cow(::std::borrow::Cow::Owned(text))
             }
@@ -109,7 +109,7 @@ macro_rules! rule_text {
             #[allow(dead_code)]
             pub(crate) const RULE: &'static $crate::text::TextRule = &$rule;
 
-            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
+            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::error::ValidationError> {
                 $rule.normalize(text).map($name)
             }
         }
@@ -131,23 +131,23 @@ macro_rules! contract_text {
             /// The rule of the default revision; generators build text from it.
             #[allow(dead_code)]
             pub(crate) const RULE: &'static $crate::text::TextRule =
-                $rules.get($crate::Contract::Seed2023_01);
+                $rules.get($crate::contract::Contract::Seed2023_01);
 
             /// The rule under `contract`.
             #[allow(dead_code)]
-            pub(crate) const fn rule(contract: $crate::Contract) -> &'static $crate::text::TextRule {
+            pub(crate) const fn rule(contract: $crate::contract::Contract) -> &'static $crate::text::TextRule {
                 $rules.get(contract)
             }
 
-            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::ValidationError> {
-                Self::rule($crate::Contract::Seed2023_01).normalize(text).map($name)
+            fn parse_cow(text: ::std::borrow::Cow<'_, str>) -> Result<Self, $crate::error::ValidationError> {
+                Self::rule($crate::contract::Contract::Seed2023_01).normalize(text).map($name)
             }
 
             /// Parses and normalizes `text` (NFC first) with the rule of `contract`.
             ///
             /// # Errors
             /// Every broken rule, each as a [`Violation`](crate::Violation) at the root path.
-            pub fn parse_for(text: &str, contract: $crate::Contract) -> Result<Self, $crate::ValidationError> {
+            pub fn parse_for(text: &str, contract: $crate::contract::Contract) -> Result<Self, $crate::error::ValidationError> {
                 Self::rule(contract)
                     .normalize(::std::borrow::Cow::Borrowed(text))
                     .map($name)
@@ -167,8 +167,8 @@ macro_rules! parse_door {
         impl $crate::de::ParseText for $name {
             fn parse_text(
                 text: &str,
-                contract: $crate::Contract,
-            ) -> Result<Self, $crate::ValidationError> {
+                contract: $crate::contract::Contract,
+            ) -> Result<Self, $crate::error::ValidationError> {
                 Self::parse_for(text, contract)
             }
         }
@@ -179,22 +179,22 @@ macro_rules! parse_door {
         impl $crate::de::ParseText for $name {
             fn parse_text(
                 text: &str,
-                _: $crate::Contract,
-            ) -> Result<Self, $crate::ValidationError> {
+                _: $crate::contract::Contract,
+            ) -> Result<Self, $crate::error::ValidationError> {
                 Self::parse(text)
             }
         }
     };
     (@serde $name:ident) => {
         impl ::std::str::FromStr for $name {
-            type Err = $crate::ValidationError;
+            type Err = $crate::error::ValidationError;
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 Self::parse(text)
             }
         }
 
         impl TryFrom<&str> for $name {
-            type Error = $crate::ValidationError;
+            type Error = $crate::error::ValidationError;
             fn try_from(text: &str) -> Result<Self, Self::Error> {
                 Self::parse(text)
             }
@@ -224,7 +224,7 @@ macro_rules! json_door {
             /// [`RequestError::Malformed`](crate::RequestError::Malformed) for bytes that are not
             /// one JSON value (a repeated member name included); otherwise
             /// [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation.
-            pub fn parse(bytes: &[u8]) -> Result<Self, $crate::RequestError> {
+            pub fn parse(bytes: &[u8]) -> Result<Self, $crate::error::RequestError> {
                 $crate::de::parse_document(bytes, $shape).map($into)
             }
         }

@@ -1,27 +1,10 @@
-//! HTTP preconditions on a customer: its entity tag, and `If-Match` turned into the expected
-//! revision of the upsert. The revision is the tag: a strong tag `"3"` is revision 3.
+//! HTTP preconditions on a customer: the entity tag of a revision, and `If-Match` judged
+//! against the stored revision. The revision is the tag: a strong tag `"3"` is revision 3.
 
-use crate::customer::Customer;
 use crate::error::PreconditionFailed;
 
-impl Customer {
-    /// The `ETag` of the customer: its revision as a strong entity tag, `"3"`.
-    ///
-    /// ```
-    /// use rebilly_customer::Customer;
-    /// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
-    ///     "organizationId": "org_1", "createdTime": "2026-11-01T10:00:00Z",
-    ///     "updatedTime": "2026-11-01T10:00:00Z", "revision": 3}"#).unwrap();
-    /// assert_eq!(customer.etag(), r#""3""#);
-    /// ```
-    #[must_use]
-    pub fn etag(&self) -> String {
-        etag_of(self.revision())
-    }
-}
-
 /// An `If-Match` header, read: `*`, or the revisions its strong tags name. A tag matches when it
-/// is the customer's [`ETag`](Customer::etag) exactly, as RFC 9110 compares strong tags: `"01"`
+/// is the customer's [`ETag`](crate::Customer::etag) exactly, as RFC 9110 compares strong tags: `"01"`
 /// is not revision 1, and a weak tag (`W/"3"`) never matches.
 ///
 /// ```
@@ -47,7 +30,7 @@ pub struct IfMatch {
 
 impl IfMatch {
     /// Reads the header's value: a comma-separated list of entity tags, or `*`. Never fails:
-    /// what is not the strong tag of a revision, spelled as [`Customer::etag`] spells it,
+    /// what is not the strong tag of a revision, spelled as [`Customer::etag`](crate::Customer::etag) spells it,
     /// matches nothing.
     #[must_use]
     pub fn parse(header: &str) -> IfMatch {

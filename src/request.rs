@@ -7,98 +7,19 @@ use serde::Serialize;
 use serde::de::{self as serde_de, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::contact::{ContactInto, ContactPatch, EmailList, NotificationEmail};
-use crate::contract::{ByContract, Contract};
+use crate::contract::Contract;
 use crate::custom_fields::{CustomFieldName, CustomFieldsPatch, CustomFieldsShape};
-use crate::customer::CustomerMember;
 use crate::de::{self, Bool, Collector, Got, Raw, RawShape, Seed, Skip, Text};
 use crate::error::{RequestError, ValidationError, ViolationKind};
 use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::WriteJson;
 use crate::lead_source::{LeadSource, LeadSourceShape};
-use crate::object::{self, Described, Fields, Member, OtherMembers, keys};
+use crate::members::{CustomerMember, REQUEST_MEMBERS, RequestMember};
+use crate::object::{self, Described, Fields, Member, OtherMembers};
 use crate::patch::Patch;
 use crate::payment::{InstrumentShape, PaymentInstrument, PaymentToken};
 use crate::tax_numbers::{TAX_NUMBERS_SHAPE, TaxNumber, TaxNumberList};
 use crate::text::nfc;
-
-json_object! {
-    /// The members a request of any revision sets, in an order that holds each revision's
-    /// order ([`REQUEST_MEMBERS`] says which a revision has). The customer's read-only members
-    /// are accepted too, and ignored unchecked, so that a client may send back what it read
-    /// (see [`CustomerMember`]).
-    pub(crate) enum RequestMember {
-        /// Compared with the path id, never stored.
-        Id = keys::ID, nullable;
-        WebsiteId = "websiteId";
-        /// Write-only: exchanged by the resolver, never stored or rendered.
-        PaymentToken = "paymentToken";
-        /// 2023-01 only: writable there, read-only in 2026-08.
-        DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
-        /// 2026-08: write-only, looked up in the context's instrument lookup.
-        DefaultPaymentInstrumentId = "defaultPaymentInstrumentId", nullable;
-        PreferredPayoutInstrumentId = "preferredPayoutInstrumentId", nullable;
-        CustomFields = "customFields";
-        PrimaryAddress = "primaryAddress", nullable;
-        /// 2023-01 only.
-        IsEddRequired = "isEddRequired";
-        Locale = "locale", nullable;
-        TaxNumbers = "taxNumbers", nullable;
-        /// Write-only: stored, never rendered in a response.
-        LeadSource = "leadSource";
-        PersonId = "personId", nullable;
-        NotificationEmails = "notificationEmails";
-    }
-}
-
-/// The members each revision's request sets, in the order the request renders them.
-pub(crate) static REQUEST_MEMBERS: ByContract<&[RequestMember]> = ByContract::new(
-    &[
-        RequestMember::Id,
-        RequestMember::WebsiteId,
-        RequestMember::PaymentToken,
-        RequestMember::DefaultPaymentInstrument,
-        RequestMember::CustomFields,
-        RequestMember::PrimaryAddress,
-        RequestMember::IsEddRequired,
-    ],
-    &[
-        RequestMember::Id,
-        RequestMember::WebsiteId,
-        RequestMember::PaymentToken,
-        RequestMember::DefaultPaymentInstrumentId,
-        RequestMember::PreferredPayoutInstrumentId,
-        RequestMember::CustomFields,
-        RequestMember::PrimaryAddress,
-        RequestMember::Locale,
-        RequestMember::TaxNumbers,
-        RequestMember::LeadSource,
-        RequestMember::PersonId,
-        RequestMember::NotificationEmails,
-    ],
-);
-
-/// [`REQUEST_MEMBERS`] as bit sets, derived at compile time.
-static REQUEST_BITS: ByContract<u64> = ByContract::new(
-    request_bits(REQUEST_MEMBERS.get(Contract::Seed2023_01)),
-    request_bits(REQUEST_MEMBERS.get(Contract::Rebilly2026_08)),
-);
-
-const fn request_bits(members: &[RequestMember]) -> u64 {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < members.len() {
-        bits |= 1u64 << (members[i] as u32);
-        i += 1;
-    }
-    bits
-}
-
-impl RequestMember {
-    /// Whether the request of `contract` sets the member.
-    pub(crate) fn is_set_in(self, contract: Contract) -> bool {
-        REQUEST_BITS.get(contract) & self.bit() != 0
-    }
-}
 
 /// A member of a request body: one the request sets, or one of the resource's read-only members.
 #[derive(Clone, Copy)]
@@ -627,7 +548,11 @@ impl RequestBuilder {
     ///
     /// [`CustomFieldValue`]: crate::CustomFieldValue
     /// [`JsonNumber`]: crate::JsonNumber
-    pub fn custom_field(self, name: &str, value: impl Into<crate::CustomFieldValue>) -> Self {
+    pub fn custom_field(
+        self,
+        name: &str,
+        value: impl Into<crate::custom_fields::CustomFieldValue>,
+    ) -> Self {
         self.custom_field_patch(name, Some(value.into()))
     }
 
@@ -636,7 +561,11 @@ impl RequestBuilder {
         self.custom_field_patch(name, None)
     }
 
-    fn custom_field_patch(mut self, name: &str, value: Option<crate::CustomFieldValue>) -> Self {
+    fn custom_field_patch(
+        mut self,
+        name: &str,
+        value: Option<crate::custom_fields::CustomFieldValue>,
+    ) -> Self {
         match CustomFieldName::parse(name) {
             Ok(name) => self
                 .request

@@ -44,7 +44,7 @@ fn parse_item<V: ParseText>(
     };
     match (
         Label::parse(label),
-        V::parse_text(value, crate::Contract::Seed2023_01),
+        V::parse_text(value, crate::contract::Contract::Seed2023_01),
     ) {
         (Ok(label), Ok(value)) => Ok(ListItem::new(label, value, primary)),
         (label, value) => {

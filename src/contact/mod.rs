@@ -44,46 +44,66 @@ json_object! {
     }
 }
 
-/// Declares the contact's scalar members once, each with its row of [`ContactMember`]: the
-/// stored struct, the patch struct, the reader, the merge, the writers and the accessors all
-/// come from this one list. The lists and the hash are written out beside it; an exhaustive
-/// `match` on [`ContactMember`] in each makes a member left out a compile error.
-macro_rules! contact_members {
+/// A contact: the customer's `primaryAddress`. Every member is optional; the email and
+/// phone lists have at most one primary item each.
+///
+/// ```
+/// use rebilly_customer::Contact;
+/// let contact = Contact::parse(
+///     r#"{"firstName": "Zoë", "emails": [{"label": "main", "value": "zoe@Example.com"}]}"#
+///         .as_bytes(),
+/// )
+/// .unwrap();
+/// assert_eq!(contact.first_name().unwrap().as_str(), "Zoë");
+/// assert_eq!(contact.emails().items()[0].value().as_str(), "zoe@example.com");
+/// assert_eq!(contact.hash().len(), 40);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Contact {
+    pub(crate) first_name: Option<ContactName>,
+    pub(crate) last_name: Option<ContactName>,
+    pub(crate) organization: Option<Organization>,
+    pub(crate) address: Option<AddressLine>,
+    pub(crate) address2: Option<AddressLine>,
+    pub(crate) city: Option<City>,
+    pub(crate) region: Option<Region>,
+    pub(crate) country: Option<CountryCode>,
+    pub(crate) postal_code: Option<PostalCode>,
+    pub(crate) dob: Option<DateOfBirth>,
+    pub(crate) job_title: Option<JobTitle>,
+    pub(crate) phone_numbers: PrimaryList<PhoneNumber>,
+    pub(crate) emails: PrimaryList<EmailAddress>,
+    pub(crate) others: OtherMembers,
+}
+
+/// A merge patch for a contact, as read from a request's `primaryAddress`: each scalar
+/// member absent, `null` or a value; each list absent or a whole new list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ContactPatch {
+    pub(crate) first_name: Patch<ContactName>,
+    pub(crate) last_name: Patch<ContactName>,
+    pub(crate) organization: Patch<Organization>,
+    pub(crate) address: Patch<AddressLine>,
+    pub(crate) address2: Patch<AddressLine>,
+    pub(crate) city: Patch<City>,
+    pub(crate) region: Patch<Region>,
+    pub(crate) country: Patch<CountryCode>,
+    pub(crate) postal_code: Patch<PostalCode>,
+    pub(crate) dob: Patch<DateOfBirth>,
+    pub(crate) job_title: Patch<JobTitle>,
+    pub(crate) phone_numbers: Option<PrimaryList<PhoneNumber>>,
+    pub(crate) emails: Option<PrimaryList<EmailAddress>>,
+    /// What a stored contact held beyond its description; a request's is empty, and a
+    /// merge leaves the contact's own as they are.
+    pub(crate) others: OtherMembers,
+}
+
+/// What the contact does with each row of [`contact_table!`]: accessors and setters, the merge,
+/// the members that changed, the scalar writer for the hash, the writers, the builder's
+/// setters and the reader. Each `match` on [`ContactMember`] is exhaustive, so a member left
+/// out is a compile error.
+macro_rules! contact_impls {
     ($( $field:ident / $setter:ident : $ty:ty = $member:ident ),* $(,)?) => {
-        /// A contact: the customer's `primaryAddress`. Every member is optional; the email and
-        /// phone lists have at most one primary item each.
-        ///
-        /// ```
-        /// use rebilly_customer::Contact;
-        /// let contact = Contact::parse(
-        ///     r#"{"firstName": "Zoë", "emails": [{"label": "main", "value": "zoe@Example.com"}]}"#
-        ///         .as_bytes(),
-        /// )
-        /// .unwrap();
-        /// assert_eq!(contact.first_name().unwrap().as_str(), "Zoë");
-        /// assert_eq!(contact.emails().items()[0].value().as_str(), "zoe@example.com");
-        /// assert_eq!(contact.hash().len(), 40);
-        /// ```
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-        pub struct Contact {
-            $( $field: Option<$ty>, )*
-            phone_numbers: PrimaryList<PhoneNumber>,
-            emails: PrimaryList<EmailAddress>,
-            others: OtherMembers,
-        }
-
-        /// A merge patch for a contact, as read from a request's `primaryAddress`: each scalar
-        /// member absent, `null` or a value; each list absent or a whole new list.
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-        pub struct ContactPatch {
-            $( $field: Patch<$ty>, )*
-            phone_numbers: Option<PrimaryList<PhoneNumber>>,
-            emails: Option<PrimaryList<EmailAddress>>,
-            /// What a stored contact held beyond its description; a request's is empty, and a
-            /// merge leaves the contact's own as they are.
-            others: OtherMembers,
-        }
-
         impl Contact {
             $(
                 #[doc = concat!("The `", stringify!($field), "` member, if set.")]
@@ -300,34 +320,6 @@ macro_rules! contact_members {
             }
         }
 
-        /// Every member from its own generator, in the order of the description.
-        #[cfg(any(feature = "proptest", feature = "arbitrary"))]
-        impl crate::generate::Generate for Contact {
-            fn generate(e: &mut dyn crate::generate::Entropy) -> Self {
-                use crate::generate::Generate;
-                Contact {
-                    $( $field: Generate::generate(e), )*
-                    phone_numbers: Generate::generate(e),
-                    emails: Generate::generate(e),
-                    others: OtherMembers::new(),
-                }
-            }
-        }
-
-        /// Each member absent, `null` or a value; each list kept or replaced.
-        #[cfg(any(feature = "proptest", feature = "arbitrary"))]
-        impl crate::generate::Generate for ContactPatch {
-            fn generate(e: &mut dyn crate::generate::Entropy) -> Self {
-                use crate::generate::Generate;
-                ContactPatch {
-                    $( $field: Generate::generate(e), )*
-                    phone_numbers: Generate::generate(e),
-                    emails: Generate::generate(e),
-                    others: OtherMembers::new(),
-                }
-            }
-        }
-
         impl<'de> Shape<'de> for ContactInto<'_> {
             type Out = ();
             const EXPECTED: &'static str = "an object";
@@ -359,19 +351,36 @@ macro_rules! contact_members {
     };
 }
 
-contact_members! {
-    first_name / set_first_name: ContactName = FirstName,
-    last_name / set_last_name: ContactName = LastName,
-    organization / set_organization: Organization = Organization,
-    address / set_address: AddressLine = Address,
-    address2 / set_address2: AddressLine = Address2,
-    city / set_city: City = City,
-    region / set_region: Region = Region,
-    country / set_country: CountryCode = Country,
-    postal_code / set_postal_code: PostalCode = PostalCode,
-    dob / set_dob: DateOfBirth = Dob,
-    job_title / set_job_title: JobTitle = JobTitle,
+/// The contact's scalar members, one row each: the field, its setter, its type (which holds the
+/// member's rule and limit) and its row of [`ContactMember`] (its JSON key, its place in the
+/// rendering and in the hash). Each consumer expands the table with a macro of its own, as
+/// `http`'s `status_codes!` table does: the accessors, the merge, the reader and the writers
+/// here, the generators in `generate`. The structs above are written out; a row without its
+/// field, or a field without its row, does not compile.
+macro_rules! contact_table {
+    ($expand:ident) => {
+        $expand! {
+            first_name / set_first_name: ContactName = FirstName,
+            last_name / set_last_name: ContactName = LastName,
+            organization / set_organization: Organization = Organization,
+            address / set_address: AddressLine = Address,
+            address2 / set_address2: AddressLine = Address2,
+            city / set_city: City = City,
+            region / set_region: Region = Region,
+            country / set_country: CountryCode = Country,
+            postal_code / set_postal_code: PostalCode = PostalCode,
+            dob / set_dob: DateOfBirth = Dob,
+            job_title / set_job_title: JobTitle = JobTitle,
+        }
+    };
 }
+#[cfg_attr(
+    not(any(feature = "proptest", feature = "arbitrary")),
+    allow(unused_imports)
+)]
+pub(crate) use contact_table;
+
+contact_table!(contact_impls);
 
 serialize_described!(Contact, ContactPatch);
 
@@ -434,7 +443,7 @@ impl<'de> Shape<'de> for ContactShape {
 #[must_use]
 pub struct ContactBuilder {
     /// The revision whose rules the members are checked by.
-    contract: crate::Contract,
+    contract: crate::contract::Contract,
     patch: ContactPatch,
     phones: ListBuilder<PhoneNumber>,
     emails: ListBuilder<EmailAddress>,
@@ -561,7 +570,7 @@ impl Contact {
     ///     .unwrap();
     /// assert_eq!(contact.first_name().unwrap().as_str(), "मुरुगन्");
     /// ```
-    pub fn builder_for(contract: crate::Contract) -> ContactBuilder {
+    pub fn builder_for(contract: crate::contract::Contract) -> ContactBuilder {
         ContactBuilder {
             contract,
             ..ContactBuilder::default()

@@ -34,7 +34,7 @@ impl LinkRel {
             LinkRel::Attachments => "attachments",
             // The relation is named after the member it links.
             LinkRel::DefaultPaymentInstrument => {
-                super::CustomerMember::DefaultPaymentInstrument.key_const()
+                crate::members::CustomerMember::DefaultPaymentInstrument.key_const()
             }
             LinkRel::LeadSource => "leadSource",
             LinkRel::Website => "website",

@@ -15,16 +15,19 @@ use crate::codes::CurrencyCode;
 use crate::contact::{
     Contact, ContactName, ContactPatch, ContactShape, EmailAddress, EmailList, NotificationEmail,
 };
-use crate::contract::{ByContract, Contract};
+use crate::contract::Contract;
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text, TextList};
 use crate::error::ViolationKind;
 use crate::ids::{CustomerId, Locale, OrganizationId, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::{JsonOut, WriteJson};
 use crate::lead_source::{LeadSource, LeadSourceShape};
+use crate::members::{
+    CUSTOMER_MEMBERS, CustomerMember, REQUEST_MEMBERS, RESPONSE_OMITS, RequestMember,
+};
 use crate::object::{self, Described, Fields, Kept, Member, OtherMembers, keys};
 use crate::payment::{InstrumentShape, PaymentInstrument};
-use crate::request::{REQUEST_MEMBERS, RequestMember, UpsertRequest};
+use crate::request::UpsertRequest;
 use crate::tags::{CustomerTags, CustomerTagsShape};
 use crate::tax_numbers::{TAX_NUMBERS_SHAPE, TaxNumber, TaxNumberList};
 use crate::time::Timestamp;
@@ -35,183 +38,6 @@ pub use context::{
 pub use links::{Link, LinkRel};
 use links::{Links, LinksShape};
 pub use upsert::{UpsertOutcome, WritePlan};
-
-json_object! {
-    /// The members of the customer resource of any revision, in an order that holds each
-    /// revision's order ([`CUSTOMER_MEMBERS`] says which a revision has). Members the request
-    /// of the revision does not set are read-only there: derived or kept by the server; a
-    /// request may send them back, and they are ignored there.
-    pub(crate) enum CustomerMember {
-        Id = keys::ID, required;
-        Email = "email", nullable;
-        FirstName = "firstName", nullable;
-        LastName = "lastName", nullable;
-        WebsiteId = "websiteId", required;
-        DefaultPaymentInstrument = "defaultPaymentInstrument", nullable;
-        PreferredPayoutInstrumentId = "preferredPayoutInstrumentId", nullable;
-        CreatedTime = keys::CREATED_TIME, required;
-        UpdatedTime = keys::UPDATED_TIME, required;
-        CustomFields = "customFields";
-        PrimaryAddress = "primaryAddress", nullable;
-        Company = "company", nullable;
-        AverageValue = "averageValue";
-        PaymentCount = "paymentCount";
-        LastPaymentTime = "lastPaymentTime", nullable;
-        LifetimeRevenue = "lifetimeRevenue";
-        InvoiceCount = "invoiceCount";
-        Tags = "tags";
-        Revision = "revision", required;
-        IsEddRequired = "isEddRequired";
-        HasFulfilledKyc = "hasFulfilledKyc";
-        OrganizationId = "organizationId", required;
-        Locale = "locale", nullable;
-        TaxNumbers = "taxNumbers", nullable;
-        /// Write-only: in the stored form, never in a response.
-        LeadSource = "leadSource", nullable;
-        PersonId = "personId", nullable;
-        NotificationEmails = "notificationEmails";
-        Links = keys::LINKS;
-        Embedded = "_embedded";
-    }
-}
-
-/// The members of each revision's stored form, in the order they are rendered: the response
-/// plus the write-only ones a server must keep ([`RESPONSE_OMITS`]).
-pub(crate) static CUSTOMER_MEMBERS: ByContract<&[CustomerMember]> = ByContract::new(
-    &[
-        CustomerMember::Id,
-        CustomerMember::Email,
-        CustomerMember::FirstName,
-        CustomerMember::LastName,
-        CustomerMember::WebsiteId,
-        CustomerMember::DefaultPaymentInstrument,
-        CustomerMember::CreatedTime,
-        CustomerMember::UpdatedTime,
-        CustomerMember::CustomFields,
-        CustomerMember::PrimaryAddress,
-        CustomerMember::AverageValue,
-        CustomerMember::PaymentCount,
-        CustomerMember::LastPaymentTime,
-        CustomerMember::LifetimeRevenue,
-        CustomerMember::InvoiceCount,
-        CustomerMember::Tags,
-        CustomerMember::Revision,
-        CustomerMember::IsEddRequired,
-        CustomerMember::HasFulfilledKyc,
-        CustomerMember::OrganizationId,
-        CustomerMember::Links,
-        CustomerMember::Embedded,
-    ],
-    &[
-        CustomerMember::Id,
-        CustomerMember::Email,
-        CustomerMember::FirstName,
-        CustomerMember::LastName,
-        CustomerMember::WebsiteId,
-        CustomerMember::DefaultPaymentInstrument,
-        CustomerMember::PreferredPayoutInstrumentId,
-        CustomerMember::CreatedTime,
-        CustomerMember::UpdatedTime,
-        CustomerMember::CustomFields,
-        CustomerMember::PrimaryAddress,
-        CustomerMember::Company,
-        CustomerMember::AverageValue,
-        CustomerMember::PaymentCount,
-        CustomerMember::LastPaymentTime,
-        CustomerMember::LifetimeRevenue,
-        CustomerMember::InvoiceCount,
-        CustomerMember::Tags,
-        CustomerMember::Revision,
-        CustomerMember::HasFulfilledKyc,
-        CustomerMember::OrganizationId,
-        CustomerMember::Locale,
-        CustomerMember::TaxNumbers,
-        CustomerMember::LeadSource,
-        CustomerMember::PersonId,
-        CustomerMember::NotificationEmails,
-        CustomerMember::Links,
-        CustomerMember::Embedded,
-    ],
-);
-
-/// What each revision's response leaves out of the stored form: its described write-only
-/// members, and the names of members kept from another revision that are write-only there
-/// (a 2023-01 `isEddRequired` read under 2026-08 is stored, never rendered).
-pub(crate) static RESPONSE_OMITS: ByContract<(&[CustomerMember], &[&str])> = ByContract::new(
-    (&[], &[]),
-    (
-        &[CustomerMember::LeadSource],
-        &[CustomerMember::IsEddRequired.key_const()],
-    ),
-);
-
-/// A revision's member tables as bit sets, derived at compile time from [`CUSTOMER_MEMBERS`]
-/// and [`REQUEST_MEMBERS`], so that a reader asks "has it?" with one test per member.
-struct MemberBits {
-    /// The members of the revision's stored form.
-    resource: u64,
-    /// Those of them the revision's request does not set: the server's.
-    read_only: u64,
-}
-
-static MEMBER_BITS: ByContract<MemberBits> = ByContract::new(
-    member_bits(Contract::Seed2023_01),
-    member_bits(Contract::Rebilly2026_08),
-);
-
-const fn member_bits(contract: Contract) -> MemberBits {
-    let members = CUSTOMER_MEMBERS.get(contract);
-    let requested = REQUEST_MEMBERS.get(contract);
-    let (mut resource, mut read_only) = (0u64, 0u64);
-    let mut i = 0;
-    while i < members.len() {
-        let bit = 1u64 << (members[i] as u32);
-        resource |= bit;
-        let mut set_by_request = false;
-        let mut j = 0;
-        while j < requested.len() {
-            set_by_request |= same_key(members[i].key_const(), requested[j].key_const());
-            j += 1;
-        }
-        if !set_by_request {
-            read_only |= bit;
-        }
-        i += 1;
-    }
-    MemberBits {
-        resource,
-        read_only,
-    }
-}
-
-/// Whether two keys are spelled the same, in constant contexts.
-const fn same_key(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-impl CustomerMember {
-    /// Whether the member is the server's under `contract`: the revision's resource has it,
-    /// and the revision's request does not set it.
-    pub(crate) fn is_read_only_in(self, contract: Contract) -> bool {
-        MEMBER_BITS.get(contract).read_only & self.bit() != 0
-    }
-
-    /// Whether the revision's resource has the member.
-    fn is_member_in(self, contract: Contract) -> bool {
-        MEMBER_BITS.get(contract).resource & self.bit() != 0
-    }
-}
 
 /// An amount in the organization's reporting currency and in USD (`averageValue`,
 /// `lifetimeRevenue`).
@@ -528,7 +354,7 @@ impl Customer {
     /// # Errors
     /// Every violation of the new revision's rules (a 2026-08 name with a combining mark is not
     /// a 2023-01 name).
-    pub fn to_contract(&self, contract: Contract) -> Result<Customer, crate::RequestError> {
+    pub fn to_contract(&self, contract: Contract) -> Result<Customer, crate::error::RequestError> {
         if contract == self.contract {
             return Ok(self.clone());
         }
@@ -736,8 +562,8 @@ impl Customer {
     /// ```
     ///
     /// # Errors
-    /// [`RequestError::Malformed`](crate::RequestError::Malformed) when the bytes are not one JSON value (a repeated member name
-    /// included); otherwise [`RequestError::Invalid`](crate::RequestError::Invalid) with every violation and its path.
+    /// [`RequestError::Malformed`](crate::error::RequestError::Malformed) when the bytes are not one JSON value (a repeated member name
+    /// included); otherwise [`RequestError::Invalid`](crate::error::RequestError::Invalid) with every violation and its path.
     pub fn parse(bytes: &[u8]) -> Result<Customer, crate::error::RequestError> {
         Self::parse_for(bytes, Contract::Seed2023_01)
     }
@@ -769,6 +595,22 @@ impl Customer {
 impl<'de> Deserialize<'de> for Customer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         de::deserialize_shape(deserializer, CustomerShape)
+    }
+}
+
+impl Customer {
+    /// The `ETag` of the customer: its revision as a strong entity tag, `"3"`.
+    ///
+    /// ```
+    /// use rebilly_customer::Customer;
+    /// let customer = Customer::parse(br#"{"id": "cus_1", "websiteId": "web_1",
+    ///     "organizationId": "org_1", "createdTime": "2026-11-01T10:00:00Z",
+    ///     "updatedTime": "2026-11-01T10:00:00Z", "revision": 3}"#).unwrap();
+    /// assert_eq!(customer.etag(), r#""3""#);
+    /// ```
+    #[must_use]
+    pub fn etag(&self) -> String {
+        crate::precondition::etag_of(self.revision())
     }
 }
 
@@ -1002,7 +844,7 @@ fn read_customer<'de, A: MapAccess<'de>>(
     })?;
     // The request's write-only token is never a member of the resource, and a copy of one
     // must not be kept and rendered back.
-    let token = crate::request::RequestMember::PaymentToken.key();
+    let token = RequestMember::PaymentToken.key();
     if others.remove(token).is_some() {
         c.report_at(token, ViolationKind::UnknownField);
     }

@@ -15,11 +15,12 @@ use crate::error::{
 };
 use crate::ids::{CustomerId, Locale, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::lead_source::LeadSource;
+use crate::members::RequestMember;
 use crate::object::Member;
 use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentToken};
-use crate::request::{RequestMember, UpsertRequest};
+use crate::request::UpsertRequest;
 use crate::tags::CustomerTags;
 use crate::tax_numbers::TaxNumber;
 

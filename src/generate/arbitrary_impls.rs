@@ -29,12 +29,12 @@ for_each_generated_type!(arbitrary_impl);
 
 /// Absent, `null` or any value.
 #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
-impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for crate::Patch<T> {
+impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for crate::patch::Patch<T> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(match u.int_in_range(0..=2u8)? {
-            0 => crate::Patch::Absent,
-            1 => crate::Patch::Null,
-            _ => crate::Patch::Value(T::arbitrary(u)?),
+            0 => crate::patch::Patch::Absent,
+            1 => crate::patch::Patch::Null,
+            _ => crate::patch::Patch::Value(T::arbitrary(u)?),
         })
     }
 }

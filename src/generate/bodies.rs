@@ -5,13 +5,13 @@ use serde_json::{Map, Value, json};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::codes::CountryCode;
+use crate::contact::{ContactName, PostalCode};
 use crate::contract::Contract;
 use crate::error::ErrorCode;
 use crate::generate::text::{outside, text_of_length};
 use crate::generate::{Entropy, Generate};
 use crate::request::{ParseOptions, UpsertRequest};
 use crate::text::TextRule;
-use crate::{ContactName, PostalCode};
 
 /// A valid request body and the request it parses to.
 ///
@@ -222,7 +222,7 @@ const MUTATIONS: &[Mutation] = &[
         slot: "websiteId",
         revisions: BOTH,
         apply: |e, body, _| {
-            let rule = crate::WebsiteId::RULE;
+            let rule = crate::ids::WebsiteId::RULE;
             body.insert(
                 "websiteId".into(),
                 json!(text_of_length(e, rule, over(rule))),
@@ -477,7 +477,7 @@ const MUTATIONS: &[Mutation] = &[
         slot: "defaultPaymentInstrumentId",
         revisions: NEW,
         apply: |e, body, _| {
-            let rule = crate::PaymentInstrumentId::RULE;
+            let rule = crate::ids::PaymentInstrumentId::RULE;
             body.insert(
                 "defaultPaymentInstrumentId".into(),
                 json!(text_of_length(e, rule, over(rule))),

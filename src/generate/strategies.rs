@@ -5,7 +5,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 
-use crate::Contract;
+use crate::contract::Contract;
 use crate::generate::{Bytes, Generate, NearMiss, NearMissPair, ValidBody, generate_under};
 
 /// The most choice bytes one value draws; proptest shrinks the vector, and fewer or smaller
@@ -69,12 +69,12 @@ pub fn near_miss_pair_for(contract: Contract) -> BoxedStrategy<NearMissPair> {
 ///     prop_assert_eq!(read, customer);
 /// });
 /// ```
-pub fn stored_customer_for(contract: Contract) -> BoxedStrategy<crate::Customer> {
+pub fn stored_customer_for(contract: Contract) -> BoxedStrategy<crate::customer::Customer> {
     generated_for(contract)
 }
 
 /// Valid requests of `contract`.
-pub fn request_for(contract: Contract) -> BoxedStrategy<crate::UpsertRequest> {
+pub fn request_for(contract: Contract) -> BoxedStrategy<crate::request::UpsertRequest> {
     generated_for(contract)
 }
 
@@ -97,7 +97,7 @@ pub fn near_miss_pair() -> BoxedStrategy<NearMissPair> {
 /// Valid stored customers (the same as `any::<Customer>()`). One in eight has a revision at
 /// the top of `u64`; [`stored_customer_with_revision_at_most`] bounds it for a store that
 /// cannot hold one.
-pub fn stored_customer() -> BoxedStrategy<crate::Customer> {
+pub fn stored_customer() -> BoxedStrategy<crate::customer::Customer> {
     generated()
 }
 
@@ -111,8 +111,8 @@ pub fn stored_customer() -> BoxedStrategy<crate::Customer> {
 ///     prop_assert!(customer.revision() <= i64::MAX as u64);
 /// });
 /// ```
-pub fn stored_customer_with_revision_at_most(max: u64) -> BoxedStrategy<crate::Customer> {
-    generated::<crate::Customer>()
+pub fn stored_customer_with_revision_at_most(max: u64) -> BoxedStrategy<crate::customer::Customer> {
+    generated::<crate::customer::Customer>()
         .prop_map(move |mut customer| {
             customer.revision = customer.revision.min(max);
             customer
@@ -122,14 +122,14 @@ pub fn stored_customer_with_revision_at_most(max: u64) -> BoxedStrategy<crate::C
 
 /// Absent, `null` or any value, a third of the time each.
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
-impl<T: Arbitrary + Clone + 'static> Arbitrary for crate::Patch<T> {
+impl<T: Arbitrary + Clone + 'static> Arbitrary for crate::patch::Patch<T> {
     type Parameters = ();
-    type Strategy = BoxedStrategy<crate::Patch<T>>;
+    type Strategy = BoxedStrategy<crate::patch::Patch<T>>;
     fn arbitrary_with((): ()) -> Self::Strategy {
         prop_oneof![
-            Just(crate::Patch::Absent),
-            Just(crate::Patch::Null),
-            any::<T>().prop_map(crate::Patch::Value),
+            Just(crate::patch::Patch::Absent),
+            Just(crate::patch::Patch::Null),
+            any::<T>().prop_map(crate::patch::Patch::Value),
         ]
         .boxed()
     }

@@ -10,24 +10,26 @@ use serde_json::Number;
 use crate::codes::{CountryCode, CurrencyCode};
 use crate::contact::NotificationEmail;
 use crate::contact::{
-    AddressLine, City, ContactName, DateOfBirth, EMAIL_MAX, EmailAddress, JobTitle, Label,
-    ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
+    AddressLine, City, Contact, ContactName, ContactPatch, DateOfBirth, EMAIL_MAX, EmailAddress,
+    JobTitle, Label, ListItem, Organization, PhoneNumber, PostalCode, PrimaryList, Region,
+    contact_table,
 };
 use crate::contract::ByContract;
 use crate::custom_fields::{
     CustomFieldDefinition, CustomFieldDefinitions, CustomFieldName, CustomFieldType,
     CustomFieldValue, CustomFields, CustomFieldsPatch, JsonNumber, STRING_MAX_LIMIT,
 };
-use crate::customer::{CUSTOMER_MEMBERS, CustomerMember};
 use crate::customer::{Customer, Link, LinkRel, Money};
 use crate::generate::text::{any_text, text};
 use crate::generate::{Entropy, Generate};
 use crate::ids::{CustomerId, OrganizationId, PaymentInstrumentId, TagId, WebsiteId};
 use crate::ids::{Locale, PersonId};
 use crate::lead_source::LeadSource;
+use crate::members::{CUSTOMER_MEMBERS, CustomerMember, REQUEST_MEMBERS, RequestMember};
+use crate::object::OtherMembers;
 use crate::patch::Patch;
 use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
-use crate::request::{REQUEST_MEMBERS, RequestMember, UpsertRequest};
+use crate::request::UpsertRequest;
 use crate::tags::{CustomerTags, Tag, TagName, TagType};
 use crate::tax_numbers::{TaxNumber, TaxNumberType};
 use crate::text::nfc_owned;
@@ -280,6 +282,37 @@ impl<T: Generate> Generate for Option<T> {
         e.maybe(|e| T::generate(e))
     }
 }
+
+/// A contact and a patch of one from the contact's member table: every member from its own
+/// generator, in the order of the table.
+macro_rules! contact_generators {
+    ($( $field:ident / $setter:ident : $ty:ty = $member:ident ),* $(,)?) => {
+        impl Generate for Contact {
+            fn generate(e: &mut dyn Entropy) -> Self {
+                Contact {
+                    $( $field: Generate::generate(e), )*
+                    phone_numbers: Generate::generate(e),
+                    emails: Generate::generate(e),
+                    others: OtherMembers::new(),
+                }
+            }
+        }
+
+        /// Each member absent, `null` or a value; each list kept or replaced.
+        impl Generate for ContactPatch {
+            fn generate(e: &mut dyn Entropy) -> Self {
+                ContactPatch {
+                    $( $field: Generate::generate(e), )*
+                    phone_numbers: Generate::generate(e),
+                    emails: Generate::generate(e),
+                    others: OtherMembers::new(),
+                }
+            }
+        }
+    };
+}
+
+contact_table!(contact_generators);
 
 impl<T: Generate> Generate for Patch<T> {
     fn generate(e: &mut dyn Entropy) -> Self {
@@ -584,7 +617,7 @@ impl Generate for Customer {
             lead_source: when(e, has(CustomerMember::LeadSource)),
             person_id: when(e, has(CustomerMember::PersonId)),
             notification_emails: when(e, has(CustomerMember::NotificationEmails)),
-            others: crate::OtherMembers::new(),
+            others: OtherMembers::new(),
         }
     }
 }
