@@ -1,4 +1,20 @@
 #![doc = include_str!("../README.md")]
+// The layers of the crate, lowest first. A module imports only from its own layer or a lower
+// one, and nothing imports back: `tests/layers.rs` holds this table to the code. A module is a
+// file; a directory's children share its layer. Inside the crate, items are named by their
+// module, never through the re-exports below.
+//
+// | layer | what | modules |
+// |---|---|---|
+// | 0 | leaves: the writer, member plumbing, the calendar rule, the custom-field types | `json`, `object`, `calendar`, `custom_fields::field_type` |
+// | 1 | the error model: every public error type | `error` |
+// | 2 | text rules, revisions, tables of codes, time | `text`, `contract`, `codes`, `time` |
+// | 3 | the reader, the member tables, absent/null/value | `de`, `members`, `macros`, `patch` |
+// | 4 | values: identifiers, contact, payment, tags, custom fields, tax numbers, lead source | `ids`, `contact`, `payment`, `tags`, `custom_fields`, `tax_numbers`, `lead_source` |
+// | 5 | the request | `request` |
+// | 6 | the customer, the upsert and HTTP preconditions | `customer`, `precondition` |
+// | 7 | problem bodies | `problem` |
+// | 8 | integrations and generators | `axum`, `generate` |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -23,11 +23,20 @@ static ATTRIBUTE_ORDER: Lazy<Vec<ContactMember>> = Lazy::new(|| {
     order
 });
 
+impl Contact {
+    /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (see
+    /// [the contact hash](crate#the-rules)), 40 lowercase hex digits.
+    #[must_use]
+    pub fn hash(&self) -> String {
+        contact_hash(self)
+    }
+}
+
 /// The canonical JSON (RFC 8785) of the contact's attributes, written into one buffer and
 /// hashed at once: no intermediate value, one buffer and the hex digest. Strings are written by
 /// [`JsonOut`], whose escapes are exactly JCS's. `tests/properties.rs` checks this against a
 /// general JCS built from the rendered contact.
-pub(super) fn contact_hash(contact: &Contact) -> String {
+fn contact_hash(contact: &Contact) -> String {
     let mut jcs = Canonical {
         out: JsonOut::with_capacity(512),
         first: true,
