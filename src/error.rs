@@ -363,10 +363,25 @@ pub enum PathSegment {
 impl fmt::Display for PathSegment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            PathSegment::Key(k) if needs_brackets(k) => write_bracketed(f, k),
             PathSegment::Key(k) => f.write_str(k),
             PathSegment::Index(i) => write!(f, "{i}"),
         }
     }
+}
+
+/// Whether a member name is written `["…"]`: one holding `.` or `[` would otherwise read as
+/// more than one segment (`{"primaryAddress.city": 1}` is one unknown member, not the contact's
+/// city).
+fn needs_brackets(key: &str) -> bool {
+    key.contains(['.', '['])
+}
+
+/// `["…"]`, the name as a JSON string.
+fn write_bracketed(f: &mut fmt::Formatter<'_>, key: &str) -> fmt::Result {
+    f.write_str("[")?;
+    f.write_str(&serde_json::to_string(key).map_err(|_| fmt::Error)?)?;
+    f.write_str("]")
 }
 
 /// Where a violation is, from the body's root: rendered in the API's dot notation
@@ -402,29 +417,58 @@ impl FieldPath {
 
     /// The path written in dot notation, as a problem body's `field` gives it: digits are an
     /// array index, anything else a member name (`customFields.` is a member with an empty
-    /// name). It writes back as the same text.
+    /// name), and `["…"]` a member whose name holds `.` or `[`, as a JSON string. It writes
+    /// back as the same text.
     ///
     /// ```
     /// use rebilly_customer::{FieldPath, PathSegment};
     /// let path = FieldPath::parse("primaryAddress.emails.1.value");
     /// assert_eq!(path.segments()[2], PathSegment::Index(1));
-    /// assert_eq!(path.to_string(), "primaryAddress.emails.1.value");
+    /// assert_eq!(path, "primaryAddress.emails.1.value");
     /// assert!(FieldPath::parse("").is_root());
+    /// // One member named `primaryAddress.city`, not the contact's city.
+    /// let dotted = FieldPath::parse(r#"["primaryAddress.city"]"#);
+    /// assert_eq!(dotted.segments(), [PathSegment::from("primaryAddress.city".to_owned())]);
+    /// assert_eq!(dotted.to_string(), r#"["primaryAddress.city"]"#);
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
         if text.is_empty() {
             return FieldPath::root();
         }
-        FieldPath(
-            text.split('.')
-                .map(|segment| match segment.parse::<usize>() {
+        let mut segments = Vec::new();
+        let mut rest = text;
+        loop {
+            if let Some((key, after)) = bracketed(rest) {
+                segments.push(PathSegment::Key(Cow::Owned(key)));
+                rest = after;
+            } else {
+                // A plain segment runs to the next dot or the next bracketed name.
+                let end = rest
+                    .char_indices()
+                    .find(|&(at, c)| c == '.' || (c == '[' && bracketed(&rest[at..]).is_some()))
+                    .map_or(rest.len(), |(at, _)| at);
+                let (segment, after) = rest.split_at(end);
+                segments.push(match segment.parse::<usize>() {
                     // `01` is a name: as an index it would write back as `1`.
                     Ok(index) if index.to_string() == segment => PathSegment::Index(index),
-                    _ => PathSegment::Key(std::borrow::Cow::Owned(segment.to_owned())),
-                })
-                .collect(),
-        )
+                    _ => PathSegment::Key(Cow::Owned(segment.to_owned())),
+                });
+                rest = after;
+            }
+            if rest.is_empty() {
+                break;
+            }
+            if let Some(after) = rest.strip_prefix('.') {
+                rest = after;
+                if rest.is_empty() {
+                    // A trailing dot: a member with an empty name (`customFields.`).
+                    segments.push(PathSegment::Key(Cow::Borrowed("")));
+                    break;
+                }
+            }
+        }
+        FieldPath(segments)
     }
 
     pub(crate) fn from_segments(segments: Vec<PathSegment>) -> Self {
@@ -461,15 +505,78 @@ impl From<usize> for PathSegment {
     }
 }
 
+/// A `["…"]` name at the start of `text`, and what follows it.
+fn bracketed(text: &str) -> Option<(String, &str)> {
+    let inner = text.strip_prefix("[\"")?;
+    // The JSON string ends at the first quote no backslash escapes.
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    let after = inner.get(i + 1..)?.strip_prefix(']')?;
+    let key: String = serde_json::from_str(&text[1..i + 3]).ok()?;
+    // Only a name that needs brackets is written with them, so only such a name reads back.
+    needs_brackets(&key).then_some((key, after))
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut after_empty = false;
         for (i, segment) in self.0.iter().enumerate() {
-            if i > 0 {
+            // A bracketed name follows its parent directly (`customFields["a.b"]`), except
+            // after an empty name, whose only mark is the dot.
+            let bracketed = matches!(segment, PathSegment::Key(k) if needs_brackets(k));
+            if (i > 0 && !bracketed) || after_empty {
                 f.write_str(".")?;
             }
             write!(f, "{segment}")?;
+            after_empty = matches!(segment, PathSegment::Key(k) if k.is_empty());
         }
         Ok(())
+    }
+}
+
+/// The path equals a text when it is written as that text; nothing is allocated.
+impl PartialEq<str> for FieldPath {
+    fn eq(&self, text: &str) -> bool {
+        /// Consumes the expected text as the path is written; fails at the first difference.
+        struct Expect<'t>(&'t str);
+        impl fmt::Write for Expect<'_> {
+            fn write_str(&mut self, written: &str) -> fmt::Result {
+                match self.0.strip_prefix(written) {
+                    Some(rest) => {
+                        self.0 = rest;
+                        Ok(())
+                    }
+                    None => Err(fmt::Error),
+                }
+            }
+        }
+        let mut expect = Expect(text);
+        fmt::write(&mut expect, format_args!("{self}")).is_ok() && expect.0.is_empty()
+    }
+}
+
+impl PartialEq<&str> for FieldPath {
+    fn eq(&self, text: &&str) -> bool {
+        *self == **text
+    }
+}
+
+impl PartialEq<FieldPath> for str {
+    fn eq(&self, path: &FieldPath) -> bool {
+        *path == *self
+    }
+}
+
+impl PartialEq<FieldPath> for &str {
+    fn eq(&self, path: &FieldPath) -> bool {
+        *path == **self
     }
 }
 
@@ -493,10 +600,11 @@ impl Violation {
         &self.path
     }
 
-    /// The path in dot notation, as the `field` of an `invalidFields` item.
+    /// The path in dot notation, as the `field` of an `invalidFields` item: compare it with
+    /// text (`v.field() == "primaryAddress.city"`) or write it (`to_string`).
     #[must_use]
-    pub fn field(&self) -> String {
-        self.path.to_string()
+    pub fn field(&self) -> &FieldPath {
+        &self.path
     }
 
     /// What rule was broken.
@@ -511,10 +619,11 @@ impl Violation {
         self.kind.code()
     }
 
-    /// The message: the rule and the limit, never the submitted value.
+    /// The message: the rule and the limit, never the submitted value. Written when displayed
+    /// (`to_string`), so reading it allocates nothing.
     #[must_use]
-    pub fn message(&self) -> String {
-        self.kind.to_string()
+    pub fn message(&self) -> impl fmt::Display + '_ {
+        &self.kind
     }
 
     pub(crate) fn prefixed(self, outer: &[PathSegment]) -> Self {
@@ -552,8 +661,8 @@ impl Described for Violation {
         for member in ViolationMember::ALL {
             let member = *member;
             match member {
-                ViolationMember::Field => fields.field(member, self.field().as_str()),
-                ViolationMember::Message => fields.field(member, self.message().as_str()),
+                ViolationMember::Field => fields.field(member, self.path.to_string().as_str()),
+                ViolationMember::Message => fields.field(member, self.kind.to_string().as_str()),
                 ViolationMember::Code => fields.field(member, self.code().as_str()),
             }
         }
@@ -955,26 +1064,6 @@ impl TokenRejection {
         &self.reason
     }
 }
-
-/// Why a text is not a [`JsonNumber`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonNumberError {
-    /// Not the JSON grammar of a number (`-? int frac? exp?`, no leading zeros, no `+`).
-    NotANumber,
-    /// A JSON number whose value no `f64` holds (`1e400`).
-    OutOfRange,
-}
-
-impl fmt::Display for JsonNumberError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            JsonNumberError::NotANumber => "must be a JSON number",
-            JsonNumberError::OutOfRange => "must be a number within the range of a double",
-        })
-    }
-}
-
-impl std::error::Error for JsonNumberError {}
 
 /// Which rule of a custom field, or of a custom field definition, a value broke: the data of a
 /// `custom_field` violation, with the limits and the found sizes. Never the value itself.

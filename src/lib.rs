@@ -73,7 +73,7 @@ pub use customer::{
     TokenResolver, UpsertContext, UpsertOutcome, WritePlan,
 };
 pub use error::{
-    Conflict, CustomFieldRule, ErrorCode, FieldPath, JsonNumberError, MalformedBody, PathSegment,
+    Conflict, CustomFieldRule, ErrorCode, FieldPath, MalformedBody, PathSegment,
     PreconditionFailed, RequestError, TokenRejection, UpsertError, ValidationError, Violation,
     ViolationKind,
 };

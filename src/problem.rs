@@ -182,7 +182,7 @@ impl Problem {
     /// let body = br#"{"title":"Invalid data","instance":"/customers/cus_1","traceId":"t-1","invalidFields":[{"field":"locale","message":"bad"}]}"#;
     /// let problem = Problem::parse(body).unwrap();
     /// assert_eq!(problem.instance(), Some("/customers/cus_1"));
-    /// assert_eq!(problem.invalid_fields()[0].message(), "bad");
+    /// assert_eq!(problem.invalid_fields()[0].message().to_string(), "bad");
     /// assert_eq!(problem.to_json().as_bytes(), body);
     /// ```
     ///
@@ -420,6 +420,18 @@ impl From<UpsertError> for Problem {
     }
 }
 
+impl From<ValidationError> for Problem {
+    fn from(error: ValidationError) -> Self {
+        Problem::Invalid(error)
+    }
+}
+
+impl From<MalformedBody> for Problem {
+    fn from(body: MalformedBody) -> Self {
+        Problem::Malformed(body)
+    }
+}
+
 impl From<PreconditionFailed> for Problem {
     fn from(failed: PreconditionFailed) -> Self {
         Problem::PreconditionFailed(failed)
@@ -429,12 +441,6 @@ impl From<PreconditionFailed> for Problem {
 impl From<crate::error::Conflict> for Problem {
     fn from(conflict: crate::error::Conflict) -> Self {
         Problem::from(UpsertError::Conflict(conflict))
-    }
-}
-
-impl From<ValidationError> for Problem {
-    fn from(error: ValidationError) -> Self {
-        Problem::Invalid(error)
     }
 }
 
@@ -622,8 +628,9 @@ fn violation_as_read(raw: &RawValue) -> Violation {
     let (field, message, code, plain) = match &item {
         Some(item) => {
             let (field, message, code) = (text(&item.field), text(&item.message), text(&item.code));
-            let plain =
-                field.is_some() && message.is_some() && code.is_some() && item.rest.is_empty();
+            // A field this crate would write otherwise (`items[0]`) is kept as read.
+            let writes_back = field.as_deref().is_some_and(|f| FieldPath::parse(f) == *f);
+            let plain = writes_back && message.is_some() && code.is_some() && item.rest.is_empty();
             (field, message, code, plain)
         }
         None => (None, None, None, false),

@@ -141,7 +141,7 @@ impl ParseOptions {
 ///
 /// let Err(RequestError::Invalid(error)) = UpsertRequest::parse(
 ///     "cus_1", br#"{"websiteId": null, "primaryAddress": {"country": "gb"}}"#) else { panic!() };
-/// let fields: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
+/// let fields: Vec<String> = error.violations().iter().map(|v| v.field().to_string()).collect();
 /// assert_eq!(fields, ["websiteId", "primaryAddress.country"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -490,7 +490,7 @@ impl UpsertRequest {
 ///     .build()
 ///     .unwrap_err();
 /// let found: Vec<(String, ErrorCode)> =
-///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+///     error.violations().iter().map(|v| (v.field().to_string(), v.code())).collect();
 /// assert_eq!(found, [
 ///     ("id".to_owned(), ErrorCode::Pattern),
 ///     ("websiteId".to_owned(), ErrorCode::Empty),

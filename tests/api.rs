@@ -65,7 +65,6 @@ public_types!(
     TaxNumberType,
     JobTitle,
     JsonNumber,
-    JsonNumberError,
     Label,
     Link,
     LinkRel,
@@ -112,6 +111,18 @@ public_types!(
     NearMissPair,
     ValidBody,
 );
+
+/// Every public error type converts into a problem body.
+#[test]
+fn every_error_converts_into_a_problem() {
+    fn converts<E: Into<Problem> + std::error::Error>() {}
+    converts::<ValidationError>();
+    converts::<MalformedBody>();
+    converts::<RequestError>();
+    converts::<UpsertError>();
+    converts::<Conflict>();
+    converts::<PreconditionFailed>();
+}
 
 #[test]
 fn a_token_resolver_is_send_and_sync() {

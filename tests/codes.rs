@@ -152,7 +152,7 @@ fn every_code_of_the_table_is_reachable_and_says_what_its_row_says() {
         let of_code: Vec<&Violation> = violations.iter().filter(|v| v.code() == *code).collect();
         assert!(!of_code.is_empty(), "no input reaches {code}");
         for violation in of_code {
-            let message = violation.message();
+            let message = violation.message().to_string();
             assert!(
                 code.templates().iter().any(|t| takes_the_form(&message, t)),
                 "{code}: {message:?} takes none of the forms {:?}",

@@ -67,7 +67,7 @@ fn run(path: &Path) -> Result<(), String> {
             let got: Vec<(String, String)> = problem
                 .invalid_fields()
                 .iter()
-                .map(|v| (v.field(), v.code().as_str().to_owned()))
+                .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
                 .collect();
             if got != case.invalid_fields {
                 return Err(format!(

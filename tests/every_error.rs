@@ -17,7 +17,7 @@ fn found(error: &ValidationError) -> Found {
     error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code().as_str().to_owned()))
+        .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
         .collect()
 }
 
@@ -32,9 +32,11 @@ fn request_violations(body: &Value) -> Found {
 #[track_caller]
 fn request_messages(body: &Value) -> Vec<String> {
     match UpsertRequest::parse("cus_1", body.to_string().as_bytes()) {
-        Err(RequestError::Invalid(error)) => {
-            error.violations().iter().map(|v| v.message()).collect()
-        }
+        Err(RequestError::Invalid(error)) => error
+            .violations()
+            .iter()
+            .map(|v| v.message().to_string())
+            .collect(),
         other => panic!("expected a 422, got {other:?}"),
     }
 }
@@ -303,7 +305,11 @@ fn a_string_value_reports_its_length_and_its_allowed_values_together() {
     let error = array
         .check(&json!(["a", "b".repeat(256), 3]).into())
         .unwrap_err();
-    let paths: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
+    let paths: Vec<String> = error
+        .violations()
+        .iter()
+        .map(|v| v.field().to_string())
+        .collect();
     assert_eq!(paths, ["1", "1", "2"]);
 }
 

@@ -31,7 +31,7 @@ fn pairs(error: &rebilly_customer::ValidationError) -> Vec<(String, ErrorCode)> 
     error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code()))
+        .map(|v| (v.field().to_string(), v.code()))
         .collect()
 }
 

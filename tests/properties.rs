@@ -109,7 +109,7 @@ proptest! {
             panic!("a near miss is valid JSON: {error}");
         };
         let mut actual: Vec<(String, ErrorCode)> =
-            error.violations().iter().map(|v| (v.field(), v.code())).collect();
+            error.violations().iter().map(|v| (v.field().to_string(), v.code())).collect();
         actual.sort();
         prop_assert_eq!(actual, body.expected().to_vec(), "{}", String::from_utf8_lossy(body.json()));
     }
@@ -194,7 +194,7 @@ proptest! {
             match UpsertRequest::parse(pair.path_id(), json) {
                 Err(RequestError::Invalid(error)) => {
                     let mut found: Vec<_> =
-                        error.violations().iter().map(|v| (v.field(), v.code())).collect();
+                        error.violations().iter().map(|v| (v.field().to_string(), v.code())).collect();
                     found.sort();
                     found
                 }
@@ -401,7 +401,7 @@ proptest! {
         let request = UpsertRequest::parse(case.body.path_id(), case.body.json()).unwrap();
         if let Err(UpsertError::Invalid(error)) = Customer::apply_upsert(case.stored.clone(), request, &context) {
             for violation in error.violations() {
-                let field = violation.field();
+                let field = violation.field().to_string();
                 let known = matches!(field.as_str(), "websiteId" | "paymentToken")
                     || (field.starts_with("customFields.") && violation.code() == ErrorCode::CustomField);
                 prop_assert!(known, "{} {}", field, violation.code());
@@ -610,5 +610,31 @@ proptest! {
             builder = builder.phone(item.label().as_str(), item.value().as_str(), item.is_primary());
         }
         prop_assert_eq!(builder.build().unwrap(), contact);
+    }
+}
+
+proptest! {
+    /// Any path of any member names and indices writes as text that reads back as itself, and
+    /// compares equal to that text.
+    #[test]
+    fn field_paths_write_and_read_back(
+        segments in proptest::collection::vec(
+            prop_oneof![
+                any::<usize>().prop_map(PathSegment::from),
+                "[a-z.\\[\\]\"\\\\é0-9]{0,6}".prop_map(PathSegment::from),
+            ],
+            0..5,
+        ),
+    ) {
+        let path = segments.iter().cloned().fold(FieldPath::root(), FieldPath::join);
+        let text = path.to_string();
+        let read = FieldPath::parse(&text);
+        prop_assert_eq!(&read.to_string(), &text);
+        prop_assert!(path == *text.as_str());
+        // Names that look like indices read back as indices; everything else as written.
+        let as_written = read.segments().len() == path.segments().len()
+            && read.segments().iter().zip(path.segments()).all(|(r, p)| r == p || matches!((r, p),
+                (PathSegment::Index(i), PathSegment::Key(k)) if i.to_string() == *k));
+        prop_assert!(as_written || text.is_empty() || path.segments().iter().any(|s| matches!(s, PathSegment::Key(k) if k.is_empty())), "{:?} read as {:?}", path, read);
     }
 }

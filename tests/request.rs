@@ -8,7 +8,13 @@ fn invalid(id: &str, body: &str) -> Vec<(String, String, String)> {
         Err(RequestError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned(), v.message()))
+            .map(|v| {
+                (
+                    v.field().to_string(),
+                    v.code().as_str().to_owned(),
+                    v.message().to_string(),
+                )
+            })
             .collect(),
         other => panic!("expected a 422, got {other:?}"),
     }
@@ -188,7 +194,7 @@ fn stored_customers_are_read_with_every_rule() {
     let mut found: Vec<(String, ErrorCode)> = error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code()))
+        .map(|v| (v.field().to_string(), v.code()))
         .collect();
     found.sort();
     let mut expected = vec![
@@ -347,7 +353,7 @@ fn problem_bodies_read_back_typed_with_unknown_codes_kept() {
         violation.code(),
         ErrorCode::Unknown("quota_exceeded".into())
     );
-    assert_eq!(violation.field(), "customFields.");
+    assert_eq!(violation.field().to_string(), "customFields.");
     assert_eq!(
         problem.to_json(),
         r#"{"type":"https://api.example/problems/limit","title":"Too many","status":429,"instance":"/customers/cus_1","invalidFields":[{"field":"customFields.","message":"new rule","code":"quota_exceeded"}]}"#
@@ -374,7 +380,10 @@ fn problem_bodies_read_back_typed_with_unknown_codes_kept() {
         assert_eq!(serde_json::to_string(&problem).unwrap(), body);
     }
     let partial = Problem::parse(br#"{"invalidFields":[{"message":"only a message"}]}"#).unwrap();
-    assert_eq!(partial.invalid_fields()[0].message(), "only a message");
+    assert_eq!(
+        partial.invalid_fields()[0].message().to_string(),
+        "only a message"
+    );
     assert_eq!(partial.status_member(), None);
     assert_eq!(partial.type_uri(), "about:blank");
     let Err(RequestError::Invalid(error)) = Problem::parse(br#"{"status": "422", "title": 1}"#)
@@ -384,7 +393,7 @@ fn problem_bodies_read_back_typed_with_unknown_codes_kept() {
     let found: Vec<(String, ErrorCode)> = error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code()))
+        .map(|v| (v.field().to_string(), v.code()))
         .collect();
     assert_eq!(
         found,
@@ -393,4 +402,63 @@ fn problem_bodies_read_back_typed_with_unknown_codes_kept() {
             ("title".to_owned(), ErrorCode::Type),
         ]
     );
+}
+
+#[test]
+fn a_member_name_that_holds_a_dot_cannot_pass_for_a_path() {
+    // One unknown member named `primaryAddress.city`, not the contact's city.
+    let found = invalid(
+        "cus_1",
+        r#"{"primaryAddress.city": 1, "x[0]": 2, "primaryAddress": {"city": 3}}"#,
+    );
+    let fields: Vec<&str> = found.iter().map(|(field, _, _)| field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            r#"["primaryAddress.city"]"#,
+            r#"["x[0]"]"#,
+            "primaryAddress.city"
+        ]
+    );
+    // Each spelling reads back as the path it was written from.
+    for (field, _, _) in &found {
+        assert_eq!(FieldPath::parse(field).to_string(), *field);
+    }
+    assert_eq!(
+        FieldPath::parse(r#"["primaryAddress.city"]"#).segments(),
+        [PathSegment::from("primaryAddress.city".to_owned())]
+    );
+    assert_eq!(
+        FieldPath::parse(r#"customFields["a.b"].0"#).segments(),
+        [
+            PathSegment::from("customFields"),
+            PathSegment::from("a.b".to_owned()),
+            PathSegment::from(0),
+        ]
+    );
+}
+
+#[test]
+fn a_field_this_crate_would_write_otherwise_is_kept_as_read() {
+    // A server's own spelling of an index is not ours: the item renders back as it was read.
+    let body = br#"{"type":"about:blank","title":"Invalid data sent","status":422,"detail":"1 invalid field","invalidFields":[{"field":"items[0]","message":"bad","code":"pattern"}]}"#;
+    let problem = Problem::parse(body).unwrap();
+    assert_eq!(problem.to_json().as_bytes(), body);
+}
+
+#[test]
+fn a_customer_read_from_text_keeps_every_violation() {
+    let Err(RequestError::Invalid(error)) =
+        r#"{"id": "cus_1", "revision": -1, "websiteId": 5}"#.parse::<Customer>()
+    else {
+        panic!("refused with its violations")
+    };
+    let fields: Vec<String> = error
+        .violations()
+        .iter()
+        .map(|v| v.field().to_string())
+        .collect();
+    assert!(fields.contains(&"revision".to_owned()), "{fields:?}");
+    assert!(fields.contains(&"websiteId".to_owned()), "{fields:?}");
+    assert!(fields.contains(&"organizationId".to_owned()), "{fields:?}");
 }

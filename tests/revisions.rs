@@ -27,7 +27,7 @@ fn verdict(contract: Contract, body: &Value) -> Vec<(String, String)> {
         Err(RequestError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
             .collect(),
         Err(other) => panic!("not a 422: {other}"),
     }
@@ -38,7 +38,7 @@ fn codes(error: &ValidationError) -> Vec<(String, ErrorCode)> {
     error
         .violations()
         .iter()
-        .map(|v| (v.field(), v.code()))
+        .map(|v| (v.field().to_string(), v.code()))
         .collect()
 }
 
@@ -712,7 +712,7 @@ mod generated {
                 let mut found: Vec<_> = error
                     .violations()
                     .iter()
-                    .map(|v| (v.field(), v.code()))
+                    .map(|v| (v.field().to_string(), v.code()))
                     .collect();
                 found.sort();
                 found

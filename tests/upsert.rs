@@ -42,7 +42,7 @@ fn invalid(
         Err(UpsertError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
             .collect(),
         other => panic!("expected a 422, got {other:?}"),
     }
@@ -741,7 +741,7 @@ fn field_codes(fields: Value) -> Vec<(String, String)> {
         Err(UpsertError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
             .collect(),
         Err(other) => panic!("{other:?}"),
     }
@@ -835,7 +835,11 @@ fn custom_field_messages_name_the_rule_not_the_value() {
     ) else {
         panic!()
     };
-    let messages: Vec<String> = error.violations().iter().map(|v| v.message()).collect();
+    let messages: Vec<String> = error
+        .violations()
+        .iter()
+        .map(|v| v.message().to_string())
+        .collect();
     assert_eq!(
         messages,
         [
@@ -906,7 +910,7 @@ fn definition_documents_are_checked() {
             .unwrap_err()
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
             .collect()
     };
     assert_eq!(

@@ -370,7 +370,7 @@ fn pairs<T: std::fmt::Debug>(result: Result<T, RequestError>) -> Vec<(String, St
         Err(RequestError::Invalid(error)) => error
             .violations()
             .iter()
-            .map(|v| (v.field(), v.code().as_str().to_owned()))
+            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
             .collect(),
         other => panic!("expected violations, got {other:?}"),
     }

@@ -68,7 +68,7 @@ impl ListItem<EmailAddress> {
     /// let item = ContactEmail::parse("main", "Ann@Example.COM", true).unwrap();
     /// assert_eq!(item.value().as_str(), "Ann@example.com");
     /// let error = ContactEmail::parse(&"x".repeat(46), "nope", false).unwrap_err();
-    /// let fields: Vec<String> = error.violations().iter().map(|v| v.field()).collect();
+    /// let fields: Vec<String> = error.violations().iter().map(|v| v.field().to_string()).collect();
     /// assert_eq!(fields, ["label", "value"]);
     /// ```
     ///

@@ -424,7 +424,7 @@ impl<'de> Shape<'de> for ContactShape {
 ///     .build()
 ///     .unwrap_err();
 /// let found: Vec<(String, ErrorCode)> =
-///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+///     error.violations().iter().map(|v| (v.field().to_string(), v.code())).collect();
 /// assert_eq!(found, [
 ///     ("firstName".to_owned(), ErrorCode::Pattern),
 ///     ("country".to_owned(), ErrorCode::UnknownCountry),

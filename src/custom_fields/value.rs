@@ -14,7 +14,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::error::JsonNumberError;
+use crate::error::{ValidationError, ViolationKind};
 
 /// A JSON number as it was written, compared by its value.
 ///
@@ -141,13 +141,21 @@ fn is_json_number(text: &str) -> bool {
 }
 
 impl FromStr for JsonNumber {
-    type Err = JsonNumberError;
+    type Err = ValidationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         if !is_json_number(text) {
-            return Err(JsonNumberError::NotANumber);
+            return Err(ValidationError::single(ViolationKind::Type {
+                expected: "a JSON number",
+                nullable: false,
+            }));
         }
-        let value = NumberValue::of(text).ok_or(JsonNumberError::OutOfRange)?;
+        let value = NumberValue::of(text).ok_or_else(|| {
+            ValidationError::single(ViolationKind::Type {
+                expected: "a number within the range of a double",
+                nullable: false,
+            })
+        })?;
         Ok(JsonNumber {
             text: Digits::new(text),
             value,

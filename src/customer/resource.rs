@@ -547,7 +547,7 @@ impl Customer {
     ///     panic!()
     /// };
     /// let found: Vec<(String, ErrorCode)> =
-    ///     error.violations().iter().map(|v| (v.field(), v.code())).collect();
+    ///     error.violations().iter().map(|v| (v.field().to_string(), v.code())).collect();
     /// assert_eq!(found[0], ("id".to_owned(), ErrorCode::Pattern));
     /// assert!(found.contains(&("websiteId".to_owned(), ErrorCode::Required)));
     /// ```
@@ -605,11 +605,12 @@ impl Customer {
     }
 }
 
+/// Reads a customer from JSON text, as [`Customer::parse`] does: every violation is kept.
 impl std::str::FromStr for Customer {
-    type Err = serde_json::Error;
-    /// Reads a stored customer from JSON text.
-    fn from_str(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+    type Err = crate::error::RequestError;
+
+    fn from_str(text: &str) -> Result<Self, crate::error::RequestError> {
+        Customer::parse(text.as_bytes())
     }
 }
 

@@ -263,7 +263,10 @@ const MUTATIONS: &[Mutation] = &[
             let mut fields = Map::new();
             fields.insert(name.to_owned(), json!(1));
             body.insert("customFields".into(), Value::Object(fields));
-            one(&format!("customFields.{name}"), code)
+            let at = crate::error::FieldPath::root()
+                .join("customFields")
+                .join(name.to_owned());
+            one(&at.to_string(), code)
         },
     },
     Mutation {
