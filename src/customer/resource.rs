@@ -14,7 +14,7 @@ use crate::contact::{
 use crate::contract::Contract;
 use crate::custom_fields::{CustomFields, CustomFieldsShape};
 use crate::de::{self, Bool, Collector, Got, Seed, Shape, Skip, Text, TextList};
-use crate::error::ViolationKind;
+use crate::error::{ValidationError, ViolationKind};
 use crate::ids::{CustomerId, Locale, OrganizationId, PaymentInstrumentId, PersonId, WebsiteId};
 use crate::json::{JsonOut, WriteJson};
 use crate::lead_source::{LeadSource, LeadSourceShape};
@@ -345,11 +345,21 @@ impl Customer {
     /// # Errors
     /// Every violation of the new revision's rules (a 2026-08 name with a combining mark is not
     /// a 2023-01 name).
-    pub fn to_contract(&self, contract: Contract) -> Result<Customer, crate::error::RequestError> {
+    pub fn to_contract(&self, contract: Contract) -> Result<Customer, ValidationError> {
         if contract == self.contract {
             return Ok(self.clone());
         }
-        Customer::parse_for(self.to_stored_json().as_bytes(), contract)
+        match Customer::parse_for(self.to_stored_json().as_bytes(), contract) {
+            Ok(customer) => Ok(customer),
+            Err(crate::error::RequestError::Invalid(error)) => Err(error),
+            // The crate's own rendering is JSON; were it not, that bug is reported plainly.
+            Err(crate::error::RequestError::Malformed(_)) => {
+                Err(ValidationError::single(ViolationKind::Type {
+                    expected: "a JSON object",
+                    nullable: false,
+                }))
+            }
+        }
     }
 
     /// Writes the members of the revision's form, in order.

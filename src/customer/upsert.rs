@@ -267,7 +267,7 @@ impl Customer {
             Some(customer) if customer.contract != context.contract => Some(
                 customer
                     .to_contract(context.contract)
-                    .map_err(moved_refusal)?,
+                    .map_err(UpsertError::Invalid)?,
             ),
             stored => stored,
         };
