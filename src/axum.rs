@@ -217,7 +217,7 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
             return Ok(None);
         }
         let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
-        Ok(Some(IfMatch::parse(&list.join(","))))
+        Ok(Some(IfMatch::from_header(&list.join(","))))
     }
 }
 

@@ -134,12 +134,12 @@ impl ErrorCode {
     ///
     /// ```
     /// use rebilly_customer::ErrorCode;
-    /// assert_eq!(ErrorCode::parse("too_long"), ErrorCode::TooLong);
-    /// assert_eq!(ErrorCode::parse("too_young").as_str(), "too_young");
+    /// assert_eq!(ErrorCode::from_wire("too_long"), ErrorCode::TooLong);
+    /// assert_eq!(ErrorCode::from_wire("too_young").as_str(), "too_young");
     /// assert_eq!(ErrorCode::TooLong.status(), Some(422));
     /// ```
     #[must_use]
-    pub fn parse(text: &str) -> Self {
+    pub fn from_wire(text: &str) -> Self {
         Self::ALL
             .iter()
             .find(|code| code.as_str() == text)
@@ -158,7 +158,7 @@ impl serde::Serialize for ErrorCode {
 impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ErrorCode::parse(&text))
+        Ok(ErrorCode::from_wire(&text))
     }
 }
 
@@ -422,17 +422,17 @@ impl FieldPath {
     ///
     /// ```
     /// use rebilly_customer::{FieldPath, PathSegment};
-    /// let path = FieldPath::parse("primaryAddress.emails.1.value");
+    /// let path = FieldPath::from_text("primaryAddress.emails.1.value");
     /// assert_eq!(path.segments()[2], PathSegment::Index(1));
     /// assert_eq!(path, "primaryAddress.emails.1.value");
-    /// assert!(FieldPath::parse("").is_root());
+    /// assert!(FieldPath::from_text("").is_root());
     /// // One member named `primaryAddress.city`, not the contact's city.
-    /// let dotted = FieldPath::parse(r#"["primaryAddress.city"]"#);
+    /// let dotted = FieldPath::from_text(r#"["primaryAddress.city"]"#);
     /// assert_eq!(dotted.segments(), [PathSegment::from("primaryAddress.city".to_owned())]);
     /// assert_eq!(dotted.to_string(), r#"["primaryAddress.city"]"#);
     /// ```
     #[must_use]
-    pub fn parse(text: &str) -> Self {
+    pub fn from_text(text: &str) -> Self {
         if text.is_empty() {
             return FieldPath::root();
         }

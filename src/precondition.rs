@@ -10,17 +10,17 @@ use crate::error::PreconditionFailed;
 /// ```
 /// use rebilly_customer::IfMatch;
 /// // "3" is revision 3: the upsert then expects it.
-/// assert_eq!(IfMatch::parse(r#""3""#).expected_revision(Some(3)), Ok(Some(3)));
+/// assert_eq!(IfMatch::from_header(r#""3""#).expected_revision(Some(3)), Ok(Some(3)));
 /// // `*` means "must exist", whatever its revision.
-/// assert_eq!(IfMatch::parse("*").expected_revision(Some(7)), Ok(None));
-/// assert!(IfMatch::parse("*").expected_revision(None).is_err());
+/// assert_eq!(IfMatch::from_header("*").expected_revision(Some(7)), Ok(None));
+/// assert!(IfMatch::from_header("*").expected_revision(None).is_err());
 /// // A weak tag, a stale one, one spelled otherwise and one on an id with nothing stored are
 /// // 412s, which carry the current tag.
-/// assert!(IfMatch::parse(r#"W/"3""#).expected_revision(Some(3)).is_err());
-/// assert!(IfMatch::parse(r#""03""#).expected_revision(Some(3)).is_err());
-/// let failed = IfMatch::parse(r#""2""#).expected_revision(Some(3)).unwrap_err();
+/// assert!(IfMatch::from_header(r#"W/"3""#).expected_revision(Some(3)).is_err());
+/// assert!(IfMatch::from_header(r#""03""#).expected_revision(Some(3)).is_err());
+/// let failed = IfMatch::from_header(r#""2""#).expected_revision(Some(3)).unwrap_err();
 /// assert_eq!(failed.etag().as_deref(), Some(r#""3""#));
-/// assert!(IfMatch::parse(r#""0""#).expected_revision(None).is_err());
+/// assert!(IfMatch::from_header(r#""0""#).expected_revision(None).is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IfMatch {
@@ -33,7 +33,7 @@ impl IfMatch {
     /// what is not the strong tag of a revision, spelled as [`Customer::etag`](crate::Customer::etag) spells it,
     /// matches nothing.
     #[must_use]
-    pub fn parse(header: &str) -> IfMatch {
+    pub fn from_header(header: &str) -> IfMatch {
         let mut if_match = IfMatch {
             any: false,
             revisions: Vec::new(),

@@ -629,16 +629,18 @@ fn violation_as_read(raw: &RawValue) -> Violation {
         Some(item) => {
             let (field, message, code) = (text(&item.field), text(&item.message), text(&item.code));
             // A field this crate would write otherwise (`items[0]`) is kept as read.
-            let writes_back = field.as_deref().is_some_and(|f| FieldPath::parse(f) == *f);
+            let writes_back = field
+                .as_deref()
+                .is_some_and(|f| FieldPath::from_text(f) == *f);
             let plain = writes_back && message.is_some() && code.is_some() && item.rest.is_empty();
             (field, message, code, plain)
         }
         None => (None, None, None, false),
     };
     Violation::new(
-        FieldPath::parse(field.as_deref().unwrap_or_default()),
+        FieldPath::from_text(field.as_deref().unwrap_or_default()),
         ViolationKind::Reported {
-            code: ErrorCode::parse(code.as_deref().unwrap_or_default()),
+            code: ErrorCode::from_wire(code.as_deref().unwrap_or_default()),
             message: message.unwrap_or_default(),
             as_read: (!plain).then(|| raw.get().to_owned()),
         },

@@ -536,13 +536,6 @@ impl RequestBuilder {
         self
     }
 
-    /// Clears `defaultPaymentInstrument` (`null`; 2023-01).
-    pub fn clear_default_payment_instrument(mut self) -> Self {
-        self.check_member(RequestMember::DefaultPaymentInstrument);
-        self.request.default_payment_instrument = Patch::Null;
-        self
-    }
-
     /// Sets a custom field (merged as RFC 7396 says): any [`CustomFieldValue`], a
     /// `serde_json::Value` (`json!`) or a [`JsonNumber`] that keeps its text.
     ///
@@ -554,11 +547,6 @@ impl RequestBuilder {
         value: impl Into<crate::custom_fields::CustomFieldValue>,
     ) -> Self {
         self.custom_field_patch(name, Some(value.into()))
-    }
-
-    /// Deletes a custom field (`null`).
-    pub fn delete_custom_field(self, name: &str) -> Self {
-        self.custom_field_patch(name, None)
     }
 
     fn custom_field_patch(
@@ -590,12 +578,6 @@ impl RequestBuilder {
             Ok(patch) => self.request.primary_address = Patch::Value(patch),
             Err(error) => self.absorb(&[RequestMember::PrimaryAddress.key().into()], error),
         }
-        self
-    }
-
-    /// Clears `primaryAddress` (`null`).
-    pub fn clear_primary_address(mut self) -> Self {
-        self.request.primary_address = Patch::Null;
         self
     }
 

@@ -160,7 +160,7 @@ fn every_code_of_the_table_is_reachable_and_says_what_its_row_says() {
             );
         }
         assert_eq!(code.status(), Some(422));
-        assert_eq!(ErrorCode::parse(code.as_str()), *code);
+        assert_eq!(ErrorCode::from_wire(code.as_str()), *code);
     }
     // Every violation found has a code of the table: no code is made outside it.
     assert!(
@@ -175,7 +175,7 @@ fn every_code_of_the_table_is_reachable_and_says_what_its_row_says() {
 
 #[test]
 fn a_code_the_table_does_not_list_is_kept_without_a_status() {
-    let code = ErrorCode::parse("too_young");
+    let code = ErrorCode::from_wire("too_young");
     assert_eq!(code, ErrorCode::Unknown("too_young".into()));
     assert_eq!((code.status(), code.templates().len()), (None, 0));
     assert!(!ErrorCode::ALL.contains(&code));

@@ -628,7 +628,7 @@ proptest! {
     ) {
         let path = segments.iter().cloned().fold(FieldPath::root(), FieldPath::join);
         let text = path.to_string();
-        let read = FieldPath::parse(&text);
+        let read = FieldPath::from_text(&text);
         prop_assert_eq!(&read.to_string(), &text);
         prop_assert!(path == *text.as_str());
         // Names that look like indices read back as indices; everything else as written.

@@ -1056,7 +1056,7 @@ fn an_if_match_in_the_context_is_judged_before_the_expected_revision() {
     let etag = stored.etag();
     // A stale tag: 412 even though the expected revision would also fail (409).
     let stale = context("2026-11-26T12:00:00Z")
-        .with_if_match(IfMatch::parse("\"7\""))
+        .with_if_match(IfMatch::from_header("\"7\""))
         .with_expected_revision(9);
     let outcome = Customer::apply_upsert(Some(stored.clone()), request(&json!({})), &stale);
     let Err(UpsertError::PreconditionFailed(failed)) = outcome else {
@@ -1067,7 +1067,9 @@ fn an_if_match_in_the_context_is_judged_before_the_expected_revision() {
     // The 412 reads back as itself, with or without a stored customer.
     for failed in [
         failed,
-        IfMatch::parse("*").expected_revision(None).unwrap_err(),
+        IfMatch::from_header("*")
+            .expected_revision(None)
+            .unwrap_err(),
     ] {
         let problem = Problem::from(failed);
         assert_eq!(
@@ -1081,7 +1083,7 @@ fn an_if_match_in_the_context_is_judged_before_the_expected_revision() {
     }
     // The tag of the stored revision holds; the expected revision is then judged (409).
     let current = context("2026-11-26T12:00:00Z")
-        .with_if_match(IfMatch::parse(&etag))
+        .with_if_match(IfMatch::from_header(&etag))
         .with_expected_revision(9);
     let outcome = Customer::apply_upsert(Some(stored), request(&json!({})), &current);
     assert!(

@@ -198,7 +198,7 @@ impl<'a> UpsertContext<'a> {
     ///     .unwrap()
     ///     .into_customer();
     ///
-    /// let stale = context.clone().with_if_match(IfMatch::parse(r#""7""#));
+    /// let stale = context.clone().with_if_match(IfMatch::from_header(r#""7""#));
     /// let request = UpsertRequest::parse("cus_1", br#"{"websiteId": "web_2"}"#).unwrap();
     /// let Err(UpsertError::PreconditionFailed(failed)) =
     ///     Customer::apply_upsert(Some(created.clone()), request.clone(), &stale)
@@ -208,7 +208,7 @@ impl<'a> UpsertContext<'a> {
     /// assert_eq!(failed.etag().as_deref(), Some(r#""0""#));
     /// assert_eq!(Problem::from(failed).status(), 412);
     ///
-    /// let fresh = context.with_if_match(IfMatch::parse(&created.etag()));
+    /// let fresh = context.with_if_match(IfMatch::from_header(&created.etag()));
     /// assert!(Customer::apply_upsert(Some(created), request, &fresh).is_ok());
     /// ```
     #[must_use]
