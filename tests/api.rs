@@ -2,10 +2,6 @@
 //! (a server shares them across threads and holds them across an `.await`), and this list names
 //! every type the crate exports.
 
-// The list names the generator types, which exist with either generator feature; the test
-// command turns every feature on.
-#![cfg(any(feature = "proptest", feature = "arbitrary"))]
-
 use rebilly_customer::*;
 
 fn send_sync<T: Send + Sync + ?Sized>() {}
@@ -60,7 +56,6 @@ public_types!(
     Locale,
     NotificationEmail,
     PersonId,
-    Revised<Customer>,
     TaxNumber,
     TaxNumberType,
     JobTitle,
@@ -107,9 +102,6 @@ public_types!(
     ViolationKind,
     WebsiteId,
     WritePlan,
-    NearMiss,
-    NearMissPair,
-    ValidBody,
 );
 
 /// Every public error type converts into a problem body.
@@ -122,6 +114,18 @@ fn every_error_converts_into_a_problem() {
     converts::<UpsertError>();
     converts::<Conflict>();
     converts::<PreconditionFailed>();
+}
+
+/// The generator types, which exist with either generator feature.
+const GENERATOR_TYPES: &[&str] = &["NearMiss", "NearMissPair", "Revised", "ValidBody"];
+
+#[cfg(any(feature = "proptest", feature = "arbitrary"))]
+#[test]
+fn the_generator_types_are_send_and_sync() {
+    send_sync::<NearMiss>();
+    send_sync::<NearMissPair>();
+    send_sync::<Revised<Customer>>();
+    send_sync::<ValidBody>();
 }
 
 #[test]
@@ -166,7 +170,9 @@ fn every_export_is_listed() {
     let traits = ["TokenResolver", "InstrumentLookup"];
     let missing: Vec<&str> = exported
         .into_iter()
-        .filter(|name| !LISTED.contains(name) && !traits.contains(name))
+        .filter(|name| {
+            !LISTED.contains(name) && !traits.contains(name) && !GENERATOR_TYPES.contains(name)
+        })
         .collect();
     assert!(missing.is_empty(), "not in the list: {missing:?}");
 }

@@ -13,10 +13,11 @@ use axum::routing::{get, put};
 use axum::{Extension, Router};
 use http_body_util::BodyExt;
 use rebilly_customer::axum::{BodyLimit, CustomerPath, UpsertBody};
-use rebilly_customer::{
-    Customer, IfMatch, OrganizationId, Problem, Timestamp, UpsertContext, UpsertOutcome,
-};
+use rebilly_customer::{Customer, IfMatch, Problem, UpsertOutcome};
 use tower_service::Service;
+
+mod common;
+use common::context;
 
 /// Runs a future that never waits on I/O to its end.
 fn ready<F: Future>(future: F) -> F::Output {
@@ -57,13 +58,6 @@ fn send(router: &mut Router, method: &str, uri: &str, body: &str) -> Answer {
         content_type,
         body: String::from_utf8(bytes.to_vec()).unwrap(),
     }
-}
-
-fn context() -> UpsertContext<'static> {
-    UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    )
 }
 
 /// Creates whatever it is sent: the path id is the one the extractor found.

@@ -7,12 +7,8 @@ use std::collections::HashMap;
 use rebilly_customer::*;
 use serde_json::json;
 
-fn context() -> UpsertContext<'static> {
-    UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    )
-}
+mod common;
+use common::context;
 
 fn request(body: serde_json::Value) -> Vec<Violation> {
     match UpsertRequest::parse("cus_1", body.to_string().as_bytes()) {

@@ -5,26 +5,15 @@
 use rebilly_customer::*;
 use serde_json::{Value, json};
 
+mod common;
+use common::{context, fields_and_codes, pairs};
+
 type Found = Vec<(String, String)>;
-
-fn pairs(list: &[(&str, &'static str)]) -> Found {
-    list.iter()
-        .map(|(f, c)| (f.to_string(), c.to_string()))
-        .collect()
-}
-
-fn found(error: &ValidationError) -> Found {
-    error
-        .violations()
-        .iter()
-        .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
-        .collect()
-}
 
 #[track_caller]
 fn request_violations(body: &Value) -> Found {
     match UpsertRequest::parse("cus_1", body.to_string().as_bytes()) {
-        Err(RequestError::Invalid(error)) => found(&error),
+        Err(RequestError::Invalid(error)) => fields_and_codes(&error),
         other => panic!("expected a 422, got {other:?}"),
     }
 }
@@ -55,7 +44,7 @@ fn stored_json(change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<
 #[track_caller]
 fn stored_violations(bytes: &[u8]) -> Found {
     match Customer::parse(bytes) {
-        Err(RequestError::Invalid(error)) => found(&error),
+        Err(RequestError::Invalid(error)) => fields_and_codes(&error),
         other => panic!("expected violations, got {other:?}"),
     }
 }
@@ -85,7 +74,7 @@ fn an_unknown_instrument_member_does_not_hide_the_missing_id() {
         panic!("expected a 422")
     };
     assert_eq!(
-        found(&error),
+        fields_and_codes(&error),
         pairs(&[("defaultPaymentInstrument.paymentInstrumentId", "required")])
     );
 }
@@ -250,7 +239,7 @@ fn a_stored_customer_reports_every_missing_member_and_every_bad_one() {
 #[track_caller]
 fn definition_violations(document: &Value) -> Found {
     match CustomFieldDefinitions::parse(document.to_string().as_bytes()) {
-        Err(RequestError::Invalid(error)) => found(&error),
+        Err(RequestError::Invalid(error)) => fields_and_codes(&error),
         other => panic!("expected violations, got {other:?}"),
     }
 }
@@ -342,12 +331,7 @@ fn an_empty_list_of_custom_fields_is_an_empty_object() {
 }
 
 fn upsert(stored: &Customer, body: &str) -> UpsertOutcome {
-    let context = UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    );
-    let request = UpsertRequest::parse("cus_1", body.as_bytes()).unwrap();
-    Customer::apply_upsert(Some(stored.clone()), request, &context).unwrap()
+    common::upsert(Some(stored), body, &context()).unwrap()
 }
 
 #[test]
@@ -443,5 +427,5 @@ fn a_null_in_a_list_of_definitions_is_reported_once() {
     else {
         panic!("expected violations")
     };
-    assert_eq!(found(&error), pairs(&[("0", "not_null")]));
+    assert_eq!(fields_and_codes(&error), pairs(&[("0", "not_null")]));
 }

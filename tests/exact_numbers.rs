@@ -7,27 +7,11 @@
 use rebilly_customer::*;
 use serde_json::{Value, json};
 
-const ID: &str = "cus_1";
+mod common;
+use common::{ID, context, create, malformed};
 
 /// Numbers no `f64` keeps as written, and spellings serde_json would change.
 const EXACT: &str = r#"{"long":1.0000000000000000001,"big":123456789012345678901234567890,"nested":{"list":[1.50,-0.0,1E+2,2e-3]},"neg":-98765432109876543210987}"#;
-
-fn context() -> UpsertContext<'static> {
-    UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    )
-}
-
-/// The customer a create with `body` (and a website) makes.
-fn create(body: &str) -> Customer {
-    let body = body.replacen('{', r#"{"websiteId":"web_1","#, 1);
-    let request = UpsertRequest::parse(ID, body.as_bytes()).unwrap();
-    Customer::apply_upsert(None, request, &context())
-        .unwrap()
-        .customer()
-        .clone()
-}
 
 /// The `customFields` member of a rendered customer, as its text.
 fn fields_text(json: &str) -> &str {
@@ -183,14 +167,6 @@ fn the_builder_sends_a_number_as_written() {
     );
 }
 
-/// The 400 `detail` of a body.
-fn malformed(body: &str) -> String {
-    match UpsertRequest::parse(ID, body.as_bytes()) {
-        Err(RequestError::Malformed(error)) => error.to_string(),
-        other => panic!("{body}: not a 400: {other:?}"),
-    }
-}
-
 /// What serde_json says of the whole document, as the 400 says it.
 fn serde_says(body: &str) -> String {
     serde_json::from_str::<Value>(body).unwrap_err().to_string()
@@ -243,7 +219,7 @@ fn nesting_stops_where_serde_json_stops_it() {
     // hold 2 around a field's value, a custom-fields document 1.
     let request = |levels| format!(r#"{{"customFields": {{"x": {}}}}}"#, nested(levels));
     assert!(UpsertRequest::parse(ID, request(125).as_bytes()).is_ok());
-    assert_eq!(malformed(&request(126)), serde_says(&request(126)));
+    assert_eq!(malformed(request(126)), serde_says(&request(126)));
 
     let customer = create(&request(125));
     assert!(Customer::parse(customer.to_json().as_bytes()).is_ok());

@@ -8,10 +8,13 @@ use std::process::Command;
 #[cfg(feature = "proptest")]
 use proptest::prelude::*;
 use rebilly_customer::{
-    Customer, ErrorCode, LinkRel, OrganizationId, ParseOptions, PaymentInstrument, RequestError,
-    TagType, Timestamp, UpsertContext, UpsertOutcome, UpsertRequest,
+    Customer, ErrorCode, LinkRel, ParseOptions, PaymentInstrument, RequestError, TagType,
+    UpsertOutcome, UpsertRequest,
 };
 use serde_json::value::RawValue;
+
+mod common;
+use common::context;
 
 fn text_of(value: Option<&RawValue>) -> Option<&str> {
     value.map(RawValue::get)
@@ -193,13 +196,6 @@ fn known_members_keep_every_rule_when_others_are_kept() {
         ]
     );
     assert!(!error.to_string().contains("tok_1"));
-}
-
-fn context() -> UpsertContext<'static> {
-    UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    )
 }
 
 #[test]

@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use rebilly_customer::*;
 use serde_json::{Value, json};
 
+mod common;
+use common::pairs;
+
 const ID: &str = "cus_1";
 const NEW: Contract = Contract::Rebilly2026_08;
 const SEED: Contract = Contract::Seed2023_01;
@@ -42,18 +45,8 @@ fn codes(error: &ValidationError) -> Vec<(String, ErrorCode)> {
         .collect()
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
-        .collect()
-}
-
 fn context(contract: Contract) -> UpsertContext<'static> {
-    UpsertContext::new(
-        Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-        OrganizationId::parse("org_1").unwrap(),
-    )
-    .with_contract(contract)
+    common::context().with_contract(contract)
 }
 
 #[track_caller]
@@ -692,6 +685,7 @@ fn unknown_request_members_can_be_kept_for_sending_on() {
     assert!(!json.contains("x-trace") && !json.contains("nick") && !json.contains("loyalty"));
 }
 
+#[cfg(feature = "proptest")]
 mod generated {
     //! The generators under both revisions, driven through the crate's own checks.
 
@@ -725,11 +719,7 @@ mod generated {
     }
 
     fn context(contract: Contract) -> UpsertContext<'static> {
-        UpsertContext::new(
-            Timestamp::parse("2026-11-26T10:00:00Z").unwrap(),
-            OrganizationId::parse("org_1").unwrap(),
-        )
-        .with_contract(contract)
+        super::common::context().with_contract(contract)
     }
 
     fn contracts() -> impl Strategy<Value = Contract> {

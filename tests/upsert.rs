@@ -4,15 +4,8 @@
 use rebilly_customer::*;
 use serde_json::{Value, json};
 
-const ID: &str = "cus_1";
-
-fn at(time: &str) -> Timestamp {
-    Timestamp::parse(time).unwrap()
-}
-
-fn context(now: &str) -> UpsertContext<'static> {
-    UpsertContext::new(at(now), OrganizationId::parse("org_1").unwrap())
-}
+mod common;
+use common::{ID, at, context_at as context, fields_and_codes, pairs};
 
 fn request(body: &Value) -> UpsertRequest {
     UpsertRequest::parse(ID, body.to_string().as_bytes()).unwrap()
@@ -39,19 +32,9 @@ fn invalid(
     context: &UpsertContext<'_>,
 ) -> Vec<(String, String)> {
     match upsert(stored, body, context) {
-        Err(UpsertError::Invalid(error)) => error
-            .violations()
-            .iter()
-            .map(|v| (v.field().to_string(), v.code().as_str().to_owned()))
-            .collect(),
+        Err(UpsertError::Invalid(error)) => fields_and_codes(&error),
         other => panic!("expected a 422, got {other:?}"),
     }
-}
-
-fn pairs(list: &[(&str, &'static str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(f, c)| (f.to_string(), c.to_string()))
-        .collect()
 }
 
 fn changes(outcome: &UpsertOutcome) -> Vec<String> {
