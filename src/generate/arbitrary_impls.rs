@@ -26,6 +26,7 @@ macro_rules! arbitrary_impl {
 }
 
 for_each_generated_type!(arbitrary_impl);
+for_each_structured_type!(arbitrary_impl);
 
 /// Absent, `null` or any value.
 #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]

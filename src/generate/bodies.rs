@@ -93,12 +93,21 @@ fn junk_read_only(e: &mut dyn Entropy, body: &mut Map<String, Value>) {
 impl Generate for ValidBody {
     fn generate(e: &mut dyn Entropy) -> Self {
         let request = UpsertRequest::generate(e);
+        ValidBody::of(request, e)
+    }
+}
+
+impl ValidBody {
+    /// The body of `request`, as a client may send it: without the optional body `id` (a
+    /// spent stream leaves it out, so a shrunk body holds only what matters), with read-only
+    /// members sent back, in NFD.
+    pub(crate) fn of(request: UpsertRequest, e: &mut dyn Entropy) -> Self {
         let Ok(Value::Object(mut body)) =
             serde_json::from_str::<Value>(&request.to_body_with_token())
         else {
             unreachable!("a request renders as an object")
         };
-        if e.coin() {
+        if !e.coin() {
             body.remove("id");
         }
         if e.coin() {

@@ -86,6 +86,16 @@ pub(crate) fn generate_under<T: Generate>(e: &mut dyn Entropy, contract: Contrac
     T::generate(&mut Under { inner: e, contract })
 }
 
+/// Runs `f` on `e` generating under `contract`.
+#[cfg(feature = "proptest")]
+pub(crate) fn under<R>(
+    e: &mut dyn Entropy,
+    contract: Contract,
+    f: impl FnOnce(&mut dyn Entropy) -> R,
+) -> R {
+    f(&mut Under { inner: e, contract })
+}
+
 impl Generate for Contract {
     fn generate(e: &mut dyn Entropy) -> Self {
         *e.pick(&Contract::ALL)

@@ -494,38 +494,66 @@ impl Generate for UpsertRequest {
         let contract = e.contract();
         let mut request = UpsertRequest::new_for(CustomerId::generate(e), contract);
         for member in *REQUEST_MEMBERS.get(contract) {
-            match member {
-                RequestMember::Id => {}
-                RequestMember::WebsiteId => request.website_id = Generate::generate(e),
-                RequestMember::PaymentToken => {
-                    if e.below(4) == 0 {
-                        request.payment_token = Some(PaymentToken::generate(e));
-                    }
-                }
-                RequestMember::DefaultPaymentInstrument => {
-                    request.default_payment_instrument = Generate::generate(e);
-                }
-                RequestMember::DefaultPaymentInstrumentId => {
-                    request.default_payment_instrument_id = Generate::generate(e);
-                }
-                RequestMember::PreferredPayoutInstrumentId => {
-                    request.preferred_payout_instrument_id = Generate::generate(e);
-                }
-                RequestMember::CustomFields => request.custom_fields = Generate::generate(e),
-                RequestMember::PrimaryAddress => request.primary_address = Generate::generate(e),
-                RequestMember::IsEddRequired => request.is_edd_required = Generate::generate(e),
-                RequestMember::Locale => request.locale = Generate::generate(e),
-                RequestMember::TaxNumbers => request.tax_numbers = Generate::generate(e),
-                RequestMember::LeadSource => request.lead_source = Generate::generate(e),
-                RequestMember::PersonId => request.person_id = Generate::generate(e),
-                RequestMember::NotificationEmails => {
-                    request.notification_emails = Generate::generate(e);
-                }
-            }
+            set_request_member(&mut request, *member, e);
         }
         request
     }
 }
+
+/// Sets `member` of `request` (or leaves it absent) from its own generator.
+pub(crate) fn set_request_member(
+    request: &mut UpsertRequest,
+    member: RequestMember,
+    e: &mut dyn Entropy,
+) {
+    match member {
+        RequestMember::Id => {}
+        RequestMember::WebsiteId => request.website_id = Generate::generate(e),
+        RequestMember::PaymentToken => {
+            if e.below(4) == 0 {
+                request.payment_token = Some(PaymentToken::generate(e));
+            }
+        }
+        RequestMember::DefaultPaymentInstrument => {
+            request.default_payment_instrument = Generate::generate(e);
+        }
+        RequestMember::DefaultPaymentInstrumentId => {
+            request.default_payment_instrument_id = Generate::generate(e);
+        }
+        RequestMember::PreferredPayoutInstrumentId => {
+            request.preferred_payout_instrument_id = Generate::generate(e);
+        }
+        RequestMember::CustomFields => request.custom_fields = Generate::generate(e),
+        RequestMember::PrimaryAddress => request.primary_address = Generate::generate(e),
+        RequestMember::IsEddRequired => request.is_edd_required = Generate::generate(e),
+        RequestMember::Locale => request.locale = Generate::generate(e),
+        RequestMember::TaxNumbers => request.tax_numbers = Generate::generate(e),
+        RequestMember::LeadSource => request.lead_source = Generate::generate(e),
+        RequestMember::PersonId => request.person_id = Generate::generate(e),
+        RequestMember::NotificationEmails => {
+            request.notification_emails = Generate::generate(e);
+        }
+    }
+}
+
+/// A revision in `range`, toward its start: mostly small steps from it, sometimes anywhere in
+/// it.
+pub(crate) fn revision_within(e: &mut dyn Entropy, range: std::ops::RangeInclusive<u64>) -> u64 {
+    let (start, end) = (*range.start(), *range.end());
+    let span = end - start;
+    let step = if e.below(8) == 7 {
+        // Anywhere, the end included.
+        let high = (e.below(1 << 16) as u64) << 32 | (e.below(1 << 16) as u64) << 16;
+        (high | e.below(1 << 16) as u64) % span.saturating_add(1).max(1)
+    } else {
+        (e.below(1000) as u64).min(span)
+    };
+    if e.below(16) == 15 { end } else { start + step }
+}
+
+/// Where generated revisions fall unless a strategy asks for others: small numbers, 0 the
+/// simplest, far from any store's integer limit.
+pub(crate) const REVISIONS: std::ops::RangeInclusive<u64> = 0..=1_000_000;
 
 impl<T: Generate> Generate for Vec<T> {
     fn generate(e: &mut dyn Entropy) -> Self {
@@ -572,13 +600,9 @@ impl Generate for Customer {
             is_edd_required: has(CustomerMember::IsEddRequired) && e.coin(),
             created_time,
             updated_time,
-            // A spent or shrunk stream gives 0: small revisions, toward 0. One in eight is at
-            // the top of the range, where a change cannot grow it.
-            revision: if e.below(8) == 7 {
-                u64::MAX - e.below(2) as u64
-            } else {
-                e.below(1000) as u64
-            },
+            // A spent or shrunk stream gives 0: small revisions, toward 0, within REVISIONS
+            // (strategies ask for others, the top of `u64` included).
+            revision: revision_within(e, REVISIONS),
             average_value: Money::generate(e),
             payment_count,
             last_payment_time: (payment_count > 0).then(|| later(e, created_time)),
