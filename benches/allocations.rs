@@ -7,7 +7,7 @@ mod common;
 use std::alloc::System;
 
 use common::{FloorBody, INPUTS, PATH_ID, context, stored_and_update};
-use rebilly_customer::{Customer, CustomerId, UpsertRequest};
+use rebilly_customer::{Customer, UpsertRequest};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -32,7 +32,6 @@ fn main() {
         println!(r#"{{"input": "{name}", "floor": {floor}, "value": {value}, "crate": {parse}}}"#);
     }
     let (stored, update) = stored_and_update();
-    let id = CustomerId::parse(PATH_ID).unwrap();
     let context = context();
     let apply = |(stored, update): (Customer, UpsertRequest)| {
         let outcome = Customer::apply_upsert(Some(stored), update, &context).unwrap();

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use common::{INPUTS, PATH_ID, context, schema_validator, stored_and_update};
-use rebilly_customer::{Contract, Customer, CustomerId, ParseOptions, Problem, UpsertRequest};
+use rebilly_customer::{Contract, Customer, ParseOptions, Problem, UpsertRequest};
 
 /// Batches per contender, and the time one batch should take.
 const BATCHES: usize = 301;
@@ -55,7 +55,6 @@ fn interleaved(contenders: &mut [&mut dyn FnMut()]) -> Vec<f64> {
 fn main() {
     let validator = schema_validator();
     let (stored, update) = stored_and_update();
-    let id = CustomerId::parse(PATH_ID).unwrap();
     let context = context();
     let today = ParseOptions::new().with_contract(Contract::Rebilly2026_08);
     for (name, input) in INPUTS {

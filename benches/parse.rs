@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::{FloorBody, INPUTS, PATH_ID, context, schema_validator, stored_and_update};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use rebilly_customer::{Customer, CustomerId, Problem, UpsertRequest};
+use rebilly_customer::{Customer, Problem, UpsertRequest};
 
 fn parse(c: &mut Criterion) {
     let validator = schema_validator();
@@ -51,7 +51,6 @@ fn parse(c: &mut Criterion) {
 
 fn upsert(c: &mut Criterion) {
     let (stored, update) = stored_and_update();
-    let id = CustomerId::parse(PATH_ID).unwrap();
     let context = context();
     let mut group = c.benchmark_group("upsert/typical");
     group.bench_function("apply_and_render", |b| {

@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use cpu_time::ThreadTime;
 
 use rebilly_customer::{
-    Contact, Contract, CustomFieldDefinitions, Customer, CustomerId, OrganizationId, ParseOptions,
-    Problem, RequestError, Timestamp, UpsertContext, UpsertRequest,
+    Contact, Contract, CustomFieldDefinitions, Customer, OrganizationId, ParseOptions, Problem,
+    RequestError, Timestamp, UpsertContext, UpsertRequest,
 };
 use serde_json::{Value, json};
 
@@ -146,7 +146,6 @@ fn upsert(stored: Value, request: Value, definitions: Option<Value>) -> Call {
         ))
     });
     Box::new(move || {
-        let id = CustomerId::parse(PATH_ID).expect("an id");
         // Some cases are refused (an array over 1,000 items): the refusal is timed too.
         let outcome = Customer::apply_upsert(Some(customer), request, &context(definitions));
         Box::new(black_box(outcome))
@@ -214,7 +213,6 @@ fn upsert_2026(stored: Value, request: Value) -> Call {
     let request =
         UpsertRequest::parse_with(PATH_ID, &body(request), options).expect("a valid request");
     Box::new(move || {
-        let id = CustomerId::parse(PATH_ID).expect("an id");
         let outcome =
             Customer::apply_upsert(Some(customer), request, &context(None).with_contract(TODAY));
         Box::new(black_box(outcome))

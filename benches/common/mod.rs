@@ -6,9 +6,7 @@
 
 use std::collections::HashMap;
 
-use rebilly_customer::{
-    Customer, CustomerId, OrganizationId, Timestamp, UpsertContext, UpsertRequest,
-};
+use rebilly_customer::{Customer, OrganizationId, Timestamp, UpsertContext, UpsertRequest};
 use serde::Deserialize;
 
 /// The inputs, by name: a typical full request (~1 KB), a minimal one, a large one (long texts in
@@ -105,7 +103,6 @@ pub fn context() -> UpsertContext<'static> {
 /// changes a few members.
 pub fn stored_and_update() -> (Customer, UpsertRequest) {
     let typical = INPUTS[0].1;
-    let id = CustomerId::parse(PATH_ID).unwrap();
     let earlier = UpsertContext::new(
         Timestamp::parse("2026-11-26T11:00:00Z").unwrap(),
         OrganizationId::parse("org_1").unwrap(),
