@@ -774,7 +774,7 @@ impl IntoIterator for ValidationError {
     }
 }
 
-/// Bytes that are not a JSON object: the 400 of [the rules](crate#the-rules).
+/// Bytes that are not a JSON object: the 400 of [the rules](crate::docs::rules#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MalformedBody {
     message: String,
@@ -873,7 +873,7 @@ impl fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 /// Why an expected revision does not hold, or why a write lost a race: the 409 of
-/// [the upsert](crate#the-rules).
+/// [the upsert](crate::docs::rules#the-rules).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Conflict {
     pub(crate) expected: Option<u64>,

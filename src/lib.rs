@@ -1,4 +1,8 @@
 #![doc = include_str!("../README.md")]
+#![doc = "\n## The guides, in these docs\n\n\
+[`docs::command`], [`docs::servers`], [`docs::clients`], [`docs::generators`], \
+[`docs::revisions`], [`docs::rules`], [`docs::deviations`], [`docs::performance`], \
+[`docs::design`], [`docs::tests`]."]
 // The layers of the crate, lowest first. A module imports only from its own layer or a lower
 // one, and nothing imports back: `tests/layers.rs` holds this table to the code. A module is a
 // file; a directory's children share its layer. Inside the crate, items are named by their
@@ -14,7 +18,7 @@
 // | 5 | the request | `request` |
 // | 6 | the customer, the upsert and HTTP preconditions | `customer`, `precondition` |
 // | 7 | problem bodies | `problem` |
-// | 8 | integrations and generators | `axum`, `generate` |
+// | 8 | integrations, generators and the guides | `axum`, `generate`, `docs` |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -35,6 +39,7 @@ mod contract;
 mod custom_fields;
 mod customer;
 mod de;
+pub mod docs;
 mod error;
 #[cfg(any(feature = "proptest", feature = "arbitrary"))]
 mod generate;

@@ -25,7 +25,7 @@ static ATTRIBUTE_ORDER: Lazy<Vec<ContactMember>> = Lazy::new(|| {
 
 impl Contact {
     /// The contact's hash: SHA-1 of the RFC 8785 canonical JSON of its attributes (see
-    /// [the contact hash](crate#the-rules)), 40 lowercase hex digits.
+    /// [the contact hash](crate::docs::rules#the-rules)), 40 lowercase hex digits.
     #[must_use]
     pub fn hash(&self) -> String {
         contact_hash(self)

@@ -39,7 +39,7 @@ impl Borrow<str> for CustomFieldName {
 ///
 /// Numbers compare by value, at any depth: a field holding `1.0` equals one holding `1`, so a
 /// client that sends back what it read changes nothing. Each number keeps the text it was
-/// written with ([`JsonNumber`]), and is rendered so.
+/// written with ([`JsonNumber`](super::JsonNumber)), and is rendered so.
 ///
 /// ```
 /// use rebilly_customer::CustomFields;

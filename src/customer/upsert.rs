@@ -216,7 +216,7 @@ fn path(member: RequestMember) -> FieldPath {
 
 impl Customer {
     /// Upserts `request` onto `stored` (the customer stored under the request's id, the id of
-    /// its path, if any), as [the rules](crate#the-rules) say:
+    /// its path, if any), as [the rules](crate::docs::rules#the-rules) say:
     ///
     /// 1. an expected revision that does not hold is a 409 (also when nothing is stored);
     /// 2. then every upsert-level 422 together: `websiteId` missing on create (after the
