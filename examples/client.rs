@@ -77,6 +77,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         br#"{"type": "about:blank", "title": "Conflict", "status": 409,
             "detail": "the customer changed: revision 1 is stored"}"#,
     )?;
-    println!("a {} problem: {:?}", problem.status(), problem.detail());
+    println!("a {} problem: {}", problem.status(), problem.detail());
     Ok(())
 }

@@ -913,12 +913,6 @@ impl Conflict {
     pub fn stored_revision(&self) -> Option<u64> {
         self.stored
     }
-
-    /// The RFC 7807 `detail`.
-    #[must_use]
-    pub fn detail(&self) -> String {
-        self.to_string()
-    }
 }
 
 impl fmt::Display for Conflict {
@@ -1007,12 +1001,6 @@ impl PreconditionFailed {
     #[must_use]
     pub fn stored_revision(&self) -> Option<u64> {
         self.stored
-    }
-
-    /// The RFC 7807 `detail`.
-    #[must_use]
-    pub fn detail(&self) -> String {
-        self.to_string()
     }
 
     /// The failure a `detail` this crate wrote describes, read back.

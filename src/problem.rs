@@ -1,5 +1,7 @@
 //! The problem bodies (RFC 7807, `application/problem+json`).
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::error::PreconditionFailed;
@@ -149,16 +151,11 @@ impl Problem {
         }
     }
 
-    /// The RFC 7807 `detail`.
+    /// The RFC 7807 `detail`, written when displayed (`to_string`), so reading it allocates
+    /// nothing.
     #[must_use]
-    pub fn detail(&self) -> String {
-        match self {
-            Problem::Malformed(m) => m.to_string(),
-            Problem::PreconditionFailed(failed) => failed.detail(),
-            Problem::Conflict { detail } => detail.clone(),
-            Problem::Invalid(error) => invalid_detail(error.violations().len()),
-            Problem::Other(other) => other.detail.clone().unwrap_or_default(),
-        }
+    pub fn detail(&self) -> impl fmt::Display + '_ {
+        Detail(self)
     }
 
     /// The `invalidFields` of a 422, empty otherwise.
@@ -287,6 +284,21 @@ impl Problem {
     }
 }
 
+/// A problem's `detail`, written on demand.
+struct Detail<'p>(&'p Problem);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Problem::Malformed(m) => write!(f, "{m}"),
+            Problem::PreconditionFailed(failed) => write!(f, "{failed}"),
+            Problem::Conflict { detail } => f.write_str(detail),
+            Problem::Invalid(error) => f.write_str(&invalid_detail(error.violations().len())),
+            Problem::Other(other) => f.write_str(other.detail.as_deref().unwrap_or_default()),
+        }
+    }
+}
+
 const MALFORMED_TITLE: &str = "Malformed request";
 const CONFLICT_TITLE: &str = "Conflict";
 const PRECONDITION_FAILED_TITLE: &str = "Precondition Failed";
@@ -359,7 +371,7 @@ impl Described for Problem {
                 ProblemMember::Type => fields.field(member, self.type_uri()),
                 ProblemMember::Title => fields.field(member, self.title()),
                 ProblemMember::Status => fields.field(member, &self.status()),
-                ProblemMember::Detail => fields.field(member, self.detail().as_str()),
+                ProblemMember::Detail => fields.field(member, self.detail().to_string().as_str()),
                 ProblemMember::Instance => {}
                 ProblemMember::InvalidFields => {
                     if matches!(self, Problem::Invalid(_)) {
@@ -413,7 +425,7 @@ impl From<UpsertError> for Problem {
         match error {
             UpsertError::PreconditionFailed(failed) => Problem::PreconditionFailed(failed),
             UpsertError::Conflict(conflict) => Problem::Conflict {
-                detail: conflict.detail(),
+                detail: conflict.to_string(),
             },
             UpsertError::Invalid(v) => Problem::Invalid(v),
         }

@@ -76,10 +76,10 @@ fn run(path: &Path) -> Result<(), String> {
                 ));
             }
             if let Some(detail) = &case.detail {
-                if problem.detail() != *detail {
+                if problem.detail().to_string() != *detail {
                     return Err(format!(
                         "detail {:?}, expected {detail:?}",
-                        problem.detail()
+                        problem.detail().to_string()
                     ));
                 }
             }

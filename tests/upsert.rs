@@ -340,7 +340,7 @@ fn expected_revision_conflicts() {
     let nothing = conflict(None, 0);
     assert_eq!(nothing.stored_revision(), None);
     assert_eq!(
-        nothing.detail(),
+        nothing.to_string(),
         "expected revision 0, but no customer is stored"
     );
 
@@ -961,7 +961,7 @@ fn of_two_writers_that_read_the_same_revision_only_one_wins_and_the_other_can_re
     store.write(&created).unwrap();
     // Two creates of one id: the second insert finds a row.
     assert_eq!(
-        store.write(&created).unwrap_err().detail(),
+        store.write(&created).unwrap_err().detail().to_string(),
         "another write created the customer first"
     );
 
@@ -976,7 +976,7 @@ fn of_two_writers_that_read_the_same_revision_only_one_wins_and_the_other_can_re
     let lost = store.write(&second).unwrap_err();
     assert_eq!(lost.status(), 409);
     assert_eq!(
-        lost.detail(),
+        lost.detail().to_string(),
         "another write stored revision 1 after revision 0 was read"
     );
 

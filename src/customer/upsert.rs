@@ -184,11 +184,11 @@ impl Conflict {
     /// let problem = Problem::from(Conflict::lost_race(plan, Some(4)));
     /// assert_eq!(problem.status(), 409);
     /// assert_eq!(
-    ///     problem.detail(),
+    ///     problem.detail().to_string(),
     ///     "another write stored revision 4 after revision 3 was read"
     /// );
     /// let problem = Problem::from(Conflict::lost_race(WritePlan::InsertIfAbsent, None));
-    /// assert_eq!(problem.detail(), "another write created the customer first");
+    /// assert_eq!(problem.detail().to_string(), "another write created the customer first");
     /// ```
     #[must_use]
     pub fn lost_race(plan: WritePlan, stored_now: Option<u64>) -> Conflict {
