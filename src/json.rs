@@ -74,31 +74,10 @@ impl JsonOut {
         }
     }
 
-    /// A JSON value, as serde_json writes it, with strings through [`Self::string`].
-    pub(crate) fn value(&mut self, value: &serde_json::Value) {
-        use serde_json::Value;
-        match value {
-            Value::String(text) => self.string(text),
-            Value::Array(items) => {
-                self.raw(b"[");
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.raw(b",");
-                    }
-                    self.value(item);
-                }
-                self.raw(b"]");
-            }
-            Value::Object(members) => self.object(members.iter().map(|(k, v)| (k.as_str(), v))),
-            // null, booleans and numbers: serde_json's own digits.
-            scalar => self.serde(scalar),
-        }
-    }
-
     /// A JSON object of these members, in this order.
-    pub(crate) fn object<'v>(
+    pub(crate) fn object<'v, V: WriteJson + ?Sized + 'v>(
         &mut self,
-        members: impl Iterator<Item = (&'v str, &'v serde_json::Value)>,
+        members: impl Iterator<Item = (&'v str, &'v V)>,
     ) {
         self.raw(b"{");
         for (i, (name, value)) in members.enumerate() {
@@ -107,7 +86,7 @@ impl JsonOut {
             }
             self.string(name);
             self.raw(b":");
-            self.value(value);
+            value.write_json(self);
         }
         self.raw(b"}");
     }
@@ -185,12 +164,6 @@ macro_rules! numbers_through_serde {
 
 numbers_through_serde!(u16, u64, usize, f64);
 
-impl WriteJson for serde_json::Value {
-    fn write_json(&self, out: &mut JsonOut) {
-        out.value(self);
-    }
-}
-
 impl<T: WriteJson + ?Sized> WriteJson for &T {
     fn write_json(&self, out: &mut JsonOut) {
         (**self).write_json(out);
@@ -251,6 +224,8 @@ mod tests {
 
     #[test]
     fn values_are_written_as_serde_json_writes_them() {
+        use super::WriteJson;
+        use crate::custom_fields::CustomFieldValue;
         let value = serde_json::json!({
             "plain": "text é 東",
             "escapes": "quote \" backslash \\ tab \t nul \u{0} unit \u{1f} del \u{7f}",
@@ -259,7 +234,7 @@ mod tests {
             "": ""
         });
         let mut out = JsonOut::with_capacity(0);
-        out.value(&value);
+        CustomFieldValue::from(value.clone()).write_json(&mut out);
         assert_eq!(out.into_string(), serde_json::to_string(&value).unwrap());
     }
 }

@@ -175,16 +175,7 @@ impl Serialize for CustomFields {
 
 impl crate::json::WriteJson for CustomFields {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.raw(b"{");
-        for (i, (name, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            out.string(name.as_str());
-            out.raw(b":");
-            value.write_json(out);
-        }
-        out.raw(b"}");
+        out.object(self.0.iter().map(|(name, value)| (name.as_str(), value)));
     }
 }
 
@@ -273,19 +264,8 @@ impl Serialize for CustomFieldsPatch {
 
 impl crate::json::WriteJson for CustomFieldsPatch {
     fn write_json(&self, out: &mut crate::json::JsonOut) {
-        out.raw(b"{");
-        for (i, (name, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            out.string(name.as_str());
-            out.raw(b":");
-            match value {
-                Some(value) => value.write_json(out),
-                None => out.raw(b"null"),
-            }
-        }
-        out.raw(b"}");
+        // A deletion (`None`) is written `null`.
+        out.object(self.0.iter().map(|(name, value)| (name.as_str(), value)));
     }
 }
 

@@ -359,34 +359,18 @@ impl CustomFieldValue {
             members.values_mut().for_each(CustomFieldValue::strip_nulls);
         }
     }
+}
 
-    pub(crate) fn write_json(&self, out: &mut crate::json::JsonOut) {
+impl crate::json::WriteJson for CustomFieldValue {
+    fn write_json(&self, out: &mut crate::json::JsonOut) {
         match self {
             CustomFieldValue::Null => out.raw(b"null"),
             CustomFieldValue::Bool(value) => out.bool(*value),
             CustomFieldValue::Number(number) => out.raw(number.as_str().as_bytes()),
             CustomFieldValue::String(text) => out.string(text),
-            CustomFieldValue::Array(items) => {
-                out.raw(b"[");
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.raw(b",");
-                    }
-                    item.write_json(out);
-                }
-                out.raw(b"]");
-            }
+            CustomFieldValue::Array(items) => crate::json::write_items(items, out),
             CustomFieldValue::Object(members) => {
-                out.raw(b"{");
-                for (i, (name, value)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.raw(b",");
-                    }
-                    out.string(name);
-                    out.raw(b":");
-                    value.write_json(out);
-                }
-                out.raw(b"}");
+                out.object(members.iter().map(|(name, value)| (name.as_str(), value)));
             }
         }
     }
@@ -395,6 +379,7 @@ impl CustomFieldValue {
 /// The JSON text, numbers as written.
 impl fmt::Display for CustomFieldValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::json::WriteJson;
         let mut out = crate::json::JsonOut::with_capacity(64);
         self.write_json(&mut out);
         f.write_str(&out.into_string())
