@@ -1,7 +1,6 @@
-//! End to end over real HTTP: the reference server (`examples/server.rs`, built by the test
+//! End to end over real HTTP: the reference server (`server/src/main.rs`, built by the test
 //! command with `--all-features`) on an ephemeral port, with a real SQLite file in a temporary
 //! directory, driven by a plain HTTP/1.1 client.
-#![cfg(feature = "axum")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -23,13 +22,7 @@ impl Server {
             std::env::temp_dir().join(format!("rebilly-server-{name}-{}", std::process::id()));
         std::fs::remove_dir_all(&dir).ok();
         std::fs::create_dir_all(&dir).unwrap();
-        let mut binary: PathBuf = std::env::current_exe().unwrap();
-        binary.pop();
-        if binary.ends_with("deps") {
-            binary.pop();
-        }
-        let binary = binary.join("examples").join("server");
-        let mut child = Command::new(binary)
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rebilly-customer-server"))
             .arg("--db")
             .arg(dir.join("customers.db"))
             .args(["--listen", "127.0.0.1:0"])

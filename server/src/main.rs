@@ -3,7 +3,7 @@
 //! write through the outcome's write plan.
 //!
 //! ```sh
-//! cargo run --release --features axum --example server -- --db FILE --listen ADDR \
+//! cargo run --release -p rebilly-customer-server -- --db FILE --listen ADDR \
 //!     [--api-key KEY] [--org ORG_ID] [--default-website WEBSITE_ID] \
 //!     [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] [--contract 2023-01|2026-08] \
 //!     [--instrument ID=METHOD]...
@@ -17,7 +17,7 @@
 //! `:0`). Customers are keyed by organization and id: a customer of one organization does not
 //! exist for another. A writer whose write plan no longer holds (another writer stored first)
 //! upserts again on the fresh state, so an update answered 200 is never lost; with `If-Match`
-//! the retry answers the 409 that the fresh state calls for.
+//! the retry answers the 412 that the fresh state calls for.
 
 use std::collections::HashMap;
 use std::io::Write;
