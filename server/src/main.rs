@@ -37,7 +37,7 @@ use rebilly_customer::{
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-const USAGE: &str = "usage: server --db FILE --listen ADDR [--api-key KEY] [--org ORG_ID] \
+const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR [--api-key KEY] [--org ORG_ID] \
 [--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] \
 [--contract 2023-01|2026-08] [--instrument ID=METHOD]...";
 
