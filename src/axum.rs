@@ -48,7 +48,7 @@ use http_body_util::BodyExt;
 use crate::customer::{Customer, UpsertOutcome};
 use crate::error::{PreconditionFailed, RequestError, UpsertError};
 use crate::ids::CustomerId;
-use crate::precondition::IfMatch;
+use crate::precondition::{IfMatch, IfNoneMatch};
 use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
 use crate::request::{ParseOptions, UpsertRequest};
 
@@ -218,6 +218,25 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
         }
         let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
         Ok(Some(IfMatch::from_header(&list.join(","))))
+    }
+}
+
+/// `Option<IfNoneMatch>` in a handler: the `If-None-Match` headers, read (several are one
+/// list), or `None` when there is none.
+impl<S: Send + Sync> OptionalFromRequestParts<S> for IfNoneMatch {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Infallible> {
+        let mut values = parts
+            .headers
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .peekable();
+        if values.peek().is_none() {
+            return Ok(None);
+        }
+        let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
+        Ok(Some(IfNoneMatch::from_header(&list.join(","))))
     }
 }
 

@@ -92,7 +92,7 @@ pub use payment::{
     AlternativeInstrument, CashInstrument, CheckInstrument, PaymentInstrument, PaymentMethod,
     PaymentToken, VaultedInstrument,
 };
-pub use precondition::IfMatch;
+pub use precondition::{IfMatch, IfNoneMatch};
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem, ProblemDetails};
 pub use request::{ParseOptions, RequestBuilder, UnknownMembers, UpsertRequest};
 pub use tags::{CustomerTags, Tag, TagName, TagType};

@@ -91,3 +91,73 @@ impl PreconditionFailed {
 pub(crate) fn etag_of(revision: u64) -> String {
     format!("\"{revision}\"")
 }
+
+/// An `If-None-Match` header, read: `*` (create only: the upsert fails when a customer is
+/// stored) or tags (the upsert fails when one names the stored revision). Tags compare weakly,
+/// as RFC 9110 says of `If-None-Match`: `W/"3"` names revision 3 too.
+///
+/// ```
+/// use rebilly_customer::IfNoneMatch;
+/// let create_only = IfNoneMatch::from_header("*");
+/// assert!(create_only.check(None).is_ok());
+/// let failed = create_only.check(Some(2)).unwrap_err();
+/// assert_eq!(failed.etag().as_deref(), Some(r#""2""#));
+/// assert!(IfNoneMatch::from_header(r#"W/"2""#).check(Some(2)).is_err());
+/// assert!(IfNoneMatch::from_header(r#""1""#).check(Some(2)).is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IfNoneMatch {
+    any: bool,
+    revisions: Vec<u64>,
+}
+
+impl IfNoneMatch {
+    /// Reads the header's value: a comma-separated list of entity tags, weak or strong, or `*`.
+    /// Never fails: what names no revision as [`Customer::etag`](crate::Customer::etag)
+    /// spells it matches nothing.
+    #[must_use]
+    pub fn from_header(header: &str) -> IfNoneMatch {
+        let mut if_none_match = IfNoneMatch {
+            any: false,
+            revisions: Vec::new(),
+        };
+        for tag in header.split(',').map(str::trim) {
+            if tag == "*" {
+                if_none_match.any = true;
+            } else if let Some(revision) = revision_of(tag.strip_prefix("W/").unwrap_or(tag)) {
+                if_none_match.revisions.push(revision);
+            }
+        }
+        if_none_match
+    }
+
+    /// Whether the upsert may go on, given the revision stored now (`None` when nothing is
+    /// stored). [`UpsertContext::with_if_none_match`](crate::UpsertContext::with_if_none_match)
+    /// does this inside the upsert.
+    ///
+    /// # Errors
+    /// The 412 [`PreconditionFailed`] when a customer is stored and the header is `*`, or names
+    /// its revision.
+    pub fn check(&self, stored: Option<u64>) -> Result<(), PreconditionFailed> {
+        match stored {
+            Some(revision) if self.any || self.revisions.contains(&revision) => {
+                Err(PreconditionFailed {
+                    stored: Some(revision),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The revision a strong tag names, spelled as [`etag_of`] spells it.
+fn revision_of(tag: &str) -> Option<u64> {
+    tag.strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|digits| {
+            digits
+                .parse::<u64>()
+                .ok()
+                .filter(|n| n.to_string() == digits)
+        })
+}

@@ -51,6 +51,7 @@ public_types!(
     ErrorCode,
     FieldPath,
     IfMatch,
+    IfNoneMatch,
     PreconditionFailed,
     LeadSource,
     Locale,

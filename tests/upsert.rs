@@ -1074,3 +1074,21 @@ fn an_if_match_in_the_context_is_judged_before_the_expected_revision() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn if_none_match_in_the_context_creates_only_what_is_absent() {
+    let create_only =
+        context("2026-11-26T12:00:00Z").with_if_none_match(IfNoneMatch::from_header("*"));
+    let outcome =
+        Customer::apply_upsert(None, request(&json!({"websiteId": "web_1"})), &create_only);
+    assert!(
+        matches!(outcome, Ok(UpsertOutcome::Created(_))),
+        "{outcome:?}"
+    );
+    let stored = outcome.unwrap().into_customer();
+    let outcome = Customer::apply_upsert(Some(stored.clone()), request(&json!({})), &create_only);
+    let Err(UpsertError::PreconditionFailed(failed)) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(failed.etag(), Some(stored.etag()));
+}

@@ -31,7 +31,7 @@ use axum::routing::put;
 use axum::{Extension, Router};
 use rebilly_customer::axum::{BodyLimit, CustomerPath, UpsertBody};
 use rebilly_customer::{
-    Conflict, Contract, Customer, CustomerId, IfMatch, OrganizationId, ParseOptions,
+    Conflict, Contract, Customer, CustomerId, IfMatch, IfNoneMatch, OrganizationId, ParseOptions,
     PaymentInstrument, PaymentMethod, Problem, TokenRejection, UpsertContext, UpsertOutcome,
     UpsertRequest, WebsiteId, WritePlan,
 };
@@ -41,8 +41,58 @@ const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR [--a
 [--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] \
 [--contract 2023-01|2026-08] [--instrument ID=METHOD]...";
 
-/// How many times a writer that lost a race upserts again before it answers 409.
+/// How many times a writer that lost a race upserts again before it answers 409. Writers of
+/// one customer take turns on this instance (see [`KeyLocks`]), so a race is lost only to
+/// another instance writing the same store.
 const RETRIES: usize = 64;
+
+/// A lock per customer: writers of one customer take turns (read, upsert, write), so that an
+/// unconditional writer always succeeds, while writers of different customers never wait on
+/// each other. A lock lives only while someone holds or awaits it: the map holds no more
+/// entries than there are writers.
+#[derive(Default)]
+struct KeyLocks(std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+/// A customer's turn; dropping it lets the next writer of that customer in.
+struct KeyTurn {
+    locks: Arc<App>,
+    key: String,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl KeyLocks {
+    async fn turn(app: &Arc<App>, key: String) -> KeyTurn {
+        let lock = {
+            let mut map = app.locks.0.lock().expect("the lock map is never poisoned");
+            map.entry(key.clone()).or_default().clone()
+        };
+        let turn = lock.lock_owned().await;
+        KeyTurn {
+            locks: app.clone(),
+            key,
+            turn: Some(turn),
+        }
+    }
+}
+
+impl Drop for KeyTurn {
+    fn drop(&mut self) {
+        drop(self.turn.take());
+        let mut map = self
+            .locks
+            .locks
+            .0
+            .lock()
+            .expect("the lock map is never poisoned");
+        // Only the map holds it now: nobody holds or awaits this customer's lock.
+        if map
+            .get(&self.key)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            map.remove(&self.key);
+        }
+    }
+}
 
 struct Config {
     db: String,
@@ -216,6 +266,7 @@ fn internal(error: impl std::fmt::Display) -> Problem {
 struct App {
     store: Store,
     config: Config,
+    locks: KeyLocks,
     /// A pause between a writer's read and its write, from `REBILLY_SERVER_RACE_DELAY_MS`: the
     /// end-to-end tests set it so that concurrent writers really race. Unset, none.
     race_delay: Option<std::time::Duration>,
@@ -261,11 +312,14 @@ async fn put_customer(
     State(app): State<Arc<App>>,
     Path(params): Path<HashMap<String, String>>,
     if_match: Option<IfMatch>,
+    if_none_match: Option<IfNoneMatch>,
     UpsertBody(request): UpsertBody,
 ) -> Result<UpsertOutcome, Problem> {
     let org = organization(&app, &params)?;
     let resolved = resolve_token(&app, &request).await;
     let id: CustomerId = request.id().clone();
+    // The body is read and parsed; only now does the writer wait for its customer's turn.
+    let _turn = KeyLocks::turn(&app, format!("{}/{}", org.as_str(), id.as_str())).await;
     let mut last_plan = WritePlan::Nothing;
     for _ in 0..RETRIES {
         let stored = app
@@ -283,6 +337,9 @@ async fn put_customer(
         }
         if let Some(if_match) = &if_match {
             context = context.with_if_match(if_match.clone());
+        }
+        if let Some(if_none_match) = &if_none_match {
+            context = context.with_if_none_match(if_none_match.clone());
         }
         let outcome = Customer::apply_upsert(stored, request.clone(), &context)?;
         last_plan = outcome.write_plan();
@@ -364,6 +421,7 @@ async fn main() {
     let app = Arc::new(App {
         store,
         config,
+        locks: KeyLocks::default(),
         race_delay,
     });
     if let Err(error) = axum::serve(listener, router(app)).await {

@@ -18,6 +18,11 @@ struct Server {
 
 impl Server {
     fn start(name: &str, extra: &[&str]) -> Server {
+        Server::start_with_delay(name, extra, 20)
+    }
+
+    /// A server whose writers pause `delay_ms` between their read and their write.
+    fn start_with_delay(name: &str, extra: &[&str], delay_ms: u64) -> Server {
         let dir =
             std::env::temp_dir().join(format!("rebilly-server-{name}-{}", std::process::id()));
         std::fs::remove_dir_all(&dir).ok();
@@ -28,7 +33,7 @@ impl Server {
             .args(["--listen", "127.0.0.1:0"])
             .args(extra)
             // Writers pause between their read and their write, so that concurrent ones race.
-            .env("REBILLY_SERVER_RACE_DELAY_MS", "20")
+            .env("REBILLY_SERVER_RACE_DELAY_MS", delay_ms.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -338,10 +343,10 @@ fn if_match_stale_current_and_on_a_missing_id() {
     assert_eq!(any.status, 200);
 }
 
-/// Creates `cus_1`, then has twenty writers, started together so that their reads and writes
+/// Creates `cus_1`, then has `count` writers, started together so that their reads and writes
 /// interleave, each set its own custom field `f{i}` (with `If-Match` when given). Returns each
 /// writer's index and status.
-fn twenty_writers(server: &Server, if_match: Option<&'static str>) -> Vec<(usize, u16)> {
+fn writers(server: &Server, count: usize, if_match: Option<&'static str>) -> Vec<(usize, u16)> {
     let created = server.json(
         "PUT",
         "/customers/cus_1",
@@ -350,8 +355,8 @@ fn twenty_writers(server: &Server, if_match: Option<&'static str>) -> Vec<(usize
     );
     assert_eq!(created.status, 201);
     let port = server.port;
-    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
-    let writers: Vec<_> = (0..20)
+    let start = std::sync::Arc::new(std::sync::Barrier::new(count));
+    let writers: Vec<_> = (0..count)
         .map(|i| {
             let start = start.clone();
             std::thread::spawn(move || {
@@ -370,6 +375,56 @@ fn twenty_writers(server: &Server, if_match: Option<&'static str>) -> Vec<(usize
         })
         .collect();
     writers.into_iter().map(|w| w.join().unwrap()).collect()
+}
+
+fn twenty_writers(server: &Server, if_match: Option<&'static str>) -> Vec<(usize, u16)> {
+    writers(server, 20, if_match)
+}
+
+#[test]
+fn three_hundred_unconditional_writers_of_one_customer_all_succeed_and_all_changes_are_kept() {
+    // Writers of one customer take turns, so none has anything to retry with: each gets 200.
+    let server = Server::start_with_delay("race-300", &["--api-key", "key_1"], 1);
+    let results = writers(&server, 300, None);
+    let refused: Vec<&(usize, u16)> = results.iter().filter(|(_, s)| *s != 200).collect();
+    assert!(refused.is_empty(), "{refused:?}");
+    let stored = server.get("/customers/cus_1").json();
+    let fields = stored["customFields"].as_object().unwrap();
+    for i in 0..300 {
+        assert_eq!(
+            fields.get(&format!("f{i}")),
+            Some(&json!(i)),
+            "change {i} was lost"
+        );
+    }
+    assert_eq!(stored["revision"], 300);
+}
+
+#[test]
+fn if_none_match_creates_only_what_is_absent() {
+    let server = Server::start("if-none-match", &["--api-key", "key_1"]);
+    let body = json!({"websiteId": "web_1"});
+    let created = server.json("PUT", "/customers/cus_1", &[("If-None-Match", "*")], &body);
+    assert_eq!(created.status, 201);
+    let again = server.json("PUT", "/customers/cus_1", &[("If-None-Match", "*")], &body);
+    assert_eq!(again.problem(412)["title"], "Precondition Failed");
+    assert_eq!(again.header("etag"), Some("\"0\""));
+    // A tag that names the stored revision fails too (weakly compared); another one does not.
+    let change = json!({"isEddRequired": true});
+    let named = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[("If-None-Match", "W/\"0\"")],
+        &change,
+    );
+    named.problem(412);
+    let other = server.json(
+        "PUT",
+        "/customers/cus_1",
+        &[("If-None-Match", "\"7\"")],
+        &change,
+    );
+    assert_eq!(other.status, 200);
 }
 
 #[test]

@@ -121,6 +121,8 @@ pub struct UpsertContext<'a> {
     pub(crate) expected_revision: Option<u64>,
     /// The request's `If-Match`, judged against the stored customer (412).
     pub(crate) if_match: Option<crate::precondition::IfMatch>,
+    /// The request's `If-None-Match`, judged against the stored customer (412).
+    pub(crate) if_none_match: Option<crate::precondition::IfNoneMatch>,
     pub(crate) token_resolver: &'a dyn TokenResolver,
     /// The request's token, already resolved by the caller (an async vault): used instead of
     /// `token_resolver`.
@@ -142,6 +144,7 @@ impl<'a> UpsertContext<'a> {
             default_website_id: None,
             expected_revision: None,
             if_match: None,
+            if_none_match: None,
             token_resolver: &RefuseAllTokens,
             resolved_token: None,
             custom_field_definitions: None,
@@ -214,6 +217,16 @@ impl<'a> UpsertContext<'a> {
     #[must_use]
     pub fn with_if_match(mut self, if_match: crate::precondition::IfMatch) -> Self {
         self.if_match = Some(if_match);
+        self
+    }
+
+    /// The request's `If-None-Match`: with `*` the upsert only creates, and fails with a 412
+    /// [`PreconditionFailed`](crate::PreconditionFailed) when a customer is stored; with tags,
+    /// it fails when one names the stored revision. Checked with `If-Match`, before anything
+    /// else.
+    #[must_use]
+    pub fn with_if_none_match(mut self, if_none_match: crate::precondition::IfNoneMatch) -> Self {
+        self.if_none_match = Some(if_none_match);
         self
     }
 
@@ -349,6 +362,7 @@ impl fmt::Debug for UpsertContext<'_> {
             .field("default_website_id", &self.default_website_id)
             .field("expected_revision", &self.expected_revision)
             .field("if_match", &self.if_match)
+            .field("if_none_match", &self.if_none_match)
             .field("token_resolver", &"<dyn TokenResolver>")
             .field("resolved_token", &self.resolved_token)
             .field("custom_field_definitions", &self.custom_field_definitions)

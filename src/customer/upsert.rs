@@ -305,6 +305,9 @@ impl Customer {
         if let Some(if_match) = &context.if_match {
             if_match.expected_revision(stored_revision)?;
         }
+        if let Some(if_none_match) = &context.if_none_match {
+            if_none_match.check(stored_revision)?;
+        }
         if let Some(expected) = context.expected_revision {
             if stored_revision != Some(expected) {
                 return Err(UpsertError::Conflict(Conflict::revision(
