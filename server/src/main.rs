@@ -37,7 +37,8 @@ use rebilly_customer::{
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR [--api-key KEY] [--org ORG_ID] \
+const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR \
+(--api-key KEY | --api-key-file FILE | REBILLY_API_KEY in the environment | --no-auth) [--org ORG_ID] \
 [--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] \
 [--contract 2023-01|2026-08] [--instrument ID=METHOD]...";
 
@@ -109,6 +110,7 @@ struct Config {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let (mut db, mut listen, mut api_key, mut org, mut website, mut max_body) =
         (None, None, None, None, None, None);
+    let mut no_auth = false;
     let mut tokens = HashMap::new();
     let mut instruments = HashMap::new();
     let mut contract = Contract::default();
@@ -118,6 +120,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             "--db" => db = Some(value()?),
             "--listen" => listen = Some(value()?),
             "--api-key" => api_key = Some(value()?),
+            "--api-key-file" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--api-key-file {path}: {e}"))?;
+                // A trailing newline is the file's, not the key's.
+                api_key = Some(text.trim_end_matches(['\n', '\r']).to_owned());
+            }
+            "--no-auth" => no_auth = true,
             "--org" => {
                 org = Some(OrganizationId::parse(&value()?).map_err(|e| format!("--org: {e}"))?);
             }
@@ -159,6 +169,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
+    let api_key = api_key.or_else(|| std::env::var("REBILLY_API_KEY").ok());
+    match (&api_key, no_auth) {
+        (Some(key), _) if key.is_empty() => return Err("the API key is empty".to_owned()),
+        (Some(_), true) => return Err("--no-auth and an API key exclude each other".to_owned()),
+        (None, false) => {
+            return Err(format!(
+                "no API key: give --api-key-file, REBILLY_API_KEY or --api-key, or run with --no-auth\n{USAGE}"
+            ));
+        }
+        _ => {}
+    }
     Ok(Config {
         db: db.ok_or(USAGE)?,
         listen: listen.ok_or(USAGE)?,
@@ -197,6 +218,14 @@ impl Store {
              );",
         )?;
         Ok(Store(tokio::sync::Mutex::new(connection)))
+    }
+
+    /// Whether the store answers a query.
+    async fn ping(&self) -> Result<(), Problem> {
+        let connection = self.0.lock().await;
+        connection
+            .query_row("SELECT 1", [], |_| Ok(()))
+            .map_err(internal)
     }
 
     async fn get(
@@ -259,7 +288,7 @@ impl Store {
 
 /// A failure of the server's own: logged, and answered as a 500 that says nothing of it.
 fn internal(error: impl std::fmt::Display) -> Problem {
-    eprintln!("server error: {error}");
+    tracing::error!(%error, "server error");
     Problem::internal()
 }
 
@@ -363,18 +392,77 @@ async fn require_api_key(
     next: Next,
 ) -> Response {
     if let Some(key) = &app.config.api_key {
-        let sent = headers.get("REB-APIKEY").map(|value| value.as_bytes());
-        if sent != Some(key.as_bytes()) {
+        let sent = headers
+            .get("REB-APIKEY")
+            .map_or(&b""[..], |value| value.as_bytes());
+        // Constant time in the key's content (its length may show, as with any comparison).
+        let matches: bool = subtle::ConstantTimeEq::ct_eq(sent, key.as_bytes()).into();
+        if !matches {
             return Problem::unauthorized().into_response();
         }
     }
     next.run(request).await
 }
 
+/// One structured log line per request: method, route (the pattern, never the path's ids),
+/// status, latency and a request id, also sent back as `X-Request-Id`. Never a body, a key or
+/// a token.
+async fn log_request(request: Request, next: Next) -> Response {
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    // The route the router matched, as `record_route` left it on the response.
+    let route = response
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |path| path.as_str())
+        .to_owned();
+    tracing::info!(
+        request_id = id,
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id.to_string()) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// Leaves the matched route on the response, for [`log_request`], which runs before routing.
+async fn record_route(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
+}
+
+/// `GET /health`: the store answers. Open to every client, key or not.
+async fn health(State(app): State<Arc<App>>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
 fn router(app: Arc<App>) -> Router {
     let limit = app.config.max_body;
     let customers = put(put_customer).get(get_customer);
-    Router::new()
+    let guarded = Router::new()
         .route("/customers/{id}", customers.clone())
         .route("/organizations/{organizationId}/customers/{id}", customers)
         .fallback(|| async { Problem::not_found() })
@@ -382,7 +470,12 @@ fn router(app: Arc<App>) -> Router {
         .layer(Extension(
             ParseOptions::new().with_contract(app.config.contract),
         ))
-        .layer(middleware::from_fn_with_state(app.clone(), require_api_key))
+        .layer(middleware::from_fn_with_state(app.clone(), require_api_key));
+    Router::new()
+        .route("/health", axum::routing::get(health))
+        .merge(guarded)
+        .route_layer(middleware::from_fn(record_route))
+        .layer(middleware::from_fn(log_request))
         .with_state(app)
 }
 
@@ -395,6 +488,14 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if config.api_key.is_none() {
+        eprintln!("warning: --no-auth: every client may read and write every customer");
+    }
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let store = match Store::open(&config.db) {
         Ok(store) => store,
         Err(error) => {
@@ -424,8 +525,31 @@ async fn main() {
         locks: KeyLocks::default(),
         race_delay,
     });
-    if let Err(error) = axum::serve(listener, router(app)).await {
+    let served = axum::serve(listener, router(app)).with_graceful_shutdown(shutdown_signal());
+    if let Err(error) = served.await {
         eprintln!("server stopped: {error}");
         std::process::exit(1);
+    }
+}
+
+/// Ctrl-C or SIGTERM: the server stops accepting, finishes the requests in flight, and exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
 }

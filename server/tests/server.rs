@@ -23,6 +23,17 @@ impl Server {
 
     /// A server whose writers pause `delay_ms` between their read and their write.
     fn start_with_delay(name: &str, extra: &[&str], delay_ms: u64) -> Server {
+        Server::launch(name, extra, &[], delay_ms, Stdio::null())
+    }
+
+    /// A server with `extra` arguments and `env`, its stderr sent to `stderr`.
+    fn launch(
+        name: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        delay_ms: u64,
+        stderr: Stdio,
+    ) -> Server {
         let dir =
             std::env::temp_dir().join(format!("rebilly-server-{name}-{}", std::process::id()));
         std::fs::remove_dir_all(&dir).ok();
@@ -32,10 +43,12 @@ impl Server {
             .arg(dir.join("customers.db"))
             .args(["--listen", "127.0.0.1:0"])
             .args(extra)
+            .env_remove("REBILLY_API_KEY")
+            .envs(env.iter().copied())
             // Writers pause between their read and their write, so that concurrent ones race.
             .env("REBILLY_SERVER_RACE_DELAY_MS", delay_ms.to_string())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("the reference server starts");
         let mut first = String::new();
@@ -563,4 +576,175 @@ fn a_server_of_revision_2026_08_speaks_it() {
         )
         .problem(422);
     assert_eq!(refused["invalidFields"][0]["code"], "unknown_instrument");
+}
+
+/// The server's exit status and what it wrote on stderr, when it refuses to start.
+fn refused_start(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_rebilly-customer-server"))
+        .args([
+            "--db",
+            "/nonexistent/never-opened.db",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(args)
+        .env_remove("REBILLY_API_KEY")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_server_without_a_usable_key_refuses_to_start() {
+    let (code, stderr) = refused_start(&["--api-key", ""], &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("the API key is empty"), "{stderr}");
+    let (code, stderr) = refused_start(&[], &[("REBILLY_API_KEY", "")]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("the API key is empty"), "{stderr}");
+    let (code, stderr) = refused_start(&[], &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--no-auth"), "{stderr}");
+}
+
+#[test]
+fn the_key_comes_from_a_file_or_the_environment_and_no_auth_warns() {
+    let dir = std::env::temp_dir().join(format!("rebilly-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("key");
+    std::fs::write(&key_file, "key_from_file\n").unwrap();
+    let from_file = Server::launch(
+        "key-file",
+        &["--api-key-file", key_file.to_str().unwrap()],
+        &[],
+        0,
+        Stdio::null(),
+    );
+    let body = json!({"websiteId": "web_1"}).to_string();
+    let put = |server: &Server, key: &str| {
+        let headers = [("Content-Type", "application/json"), ("REB-APIKEY", key)];
+        server
+            .call("PUT", "/customers/cus_1", &headers, body.as_bytes())
+            .status
+    };
+    assert_eq!(put(&from_file, "key_from_file"), 201);
+    assert_eq!(put(&from_file, "key_from_fil"), 401);
+    let from_env = Server::launch(
+        "key-env",
+        &[],
+        &[("REBILLY_API_KEY", "key_env")],
+        0,
+        Stdio::null(),
+    );
+    assert_eq!(put(&from_env, "key_env"), 201);
+    assert_eq!(put(&from_env, "key_1"), 401);
+    std::fs::remove_dir_all(&dir).ok();
+
+    let mut open = Server::launch("no-auth", &["--no-auth"], &[], 0, Stdio::piped());
+    assert_eq!(put(&open, "anything"), 201);
+    open.child.kill().ok();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(open.child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("warning: --no-auth"), "{stderr}");
+}
+
+#[test]
+fn health_answers_without_a_key() {
+    let server = Server::start("health", &["--api-key", "key_1"]);
+    let health = server.call("GET", "/health", &[], b"");
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (200, r#"{"status":"ok"}"#)
+    );
+}
+
+#[test]
+fn each_request_is_one_log_line_without_bodies_keys_or_tokens() {
+    let mut server = Server::launch(
+        "logs",
+        &[
+            "--api-key",
+            "secret_key_1",
+            "--token",
+            r#"tok_secret={"method": "cash"}"#,
+        ],
+        &[],
+        0,
+        Stdio::piped(),
+    );
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("REB-APIKEY", "secret_key_1"),
+    ];
+    let body = json!({"websiteId": "web_1", "paymentToken": "tok_secret", "primaryAddress": {"firstName": "Zoë"}});
+    let created = server.call(
+        "PUT",
+        "/customers/cus_1",
+        &headers,
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(created.status, 201);
+    let request_id = created.header("x-request-id").unwrap().to_owned();
+    let missing = server.call("GET", "/customers/cus_404", &headers, b"");
+    assert_eq!(missing.status, 404);
+    server.child.kill().ok();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    let lines: Vec<Value> = stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    let first = &lines[0]["fields"];
+    assert_eq!(first["method"], "PUT");
+    assert_eq!(first["route"], "/customers/{id}");
+    assert_eq!(first["status"], 201);
+    assert_eq!(first["request_id"].to_string(), request_id);
+    assert!(first["latency_us"].is_u64());
+    assert_eq!(lines[1]["fields"]["status"], 404);
+    for secret in ["secret_key_1", "tok_secret", "Zoë", "cus_1", "web_1"] {
+        assert!(!stderr.contains(secret), "the log shows {secret}: {stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminated_server_finishes_the_requests_in_flight() {
+    // Each write pauses 600 ms between its read and its write: SIGTERM comes in between.
+    let mut server = Server::start_with_delay("shutdown", &["--api-key", "key_1"], 600);
+    let port = server.port;
+    let writer = std::thread::spawn(move || {
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("REB-APIKEY", "key_1"),
+        ];
+        call(
+            port,
+            "PUT",
+            "/customers/cus_1",
+            &headers,
+            br#"{"websiteId": "web_1"}"#,
+        )
+        .status
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(
+        writer.join().unwrap(),
+        201,
+        "the request in flight is answered"
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 }
