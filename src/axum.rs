@@ -91,7 +91,11 @@ const DRAIN_MAX: u64 = 64 << 20;
 ///
 /// Every refusal is a [`Problem`], never axum's plain text:
 /// - a `Content-Type` other than `application/json` (parameters allowed): 415;
-/// - a body longer than the [`BodyLimit`]: 413, after reading the rest of it;
+/// - a `Content-Encoding` other than `identity`: 415 (the limit is on the bytes read, and a
+///   decoder would multiply them);
+/// - a body declared (`Content-Length`) longer than the [`BodyLimit`]: 413 at once, without
+///   reading it; a body that turns out longer: 413 after reading the rest of it (up to 64 MiB);
+///   either way with `Connection: close`;
 /// - bytes that are not one JSON object: 400; a body that breaks a rule: 422.
 ///
 /// The parse options come from a `ParseOptions` request extension when a layer sets one
@@ -108,11 +112,23 @@ impl<S: Send + Sync> FromRequest<S> for UpsertBody {
         if !is_json(&parts.headers) {
             return Err(Problem::unsupported_media_type());
         }
+        if is_encoded(&parts.headers) {
+            // The limit is on the bytes the parser reads; a decoder would hand it more.
+            return Err(Problem::status_problem(
+                415,
+                "Unsupported Media Type",
+                "the body must not be encoded (Content-Encoding: identity only)".to_owned(),
+            ));
+        }
         let limit = parts
             .extensions
             .get::<BodyLimit>()
             .copied()
             .unwrap_or_default();
+        // A body declared longer than the limit is refused before a byte of it is read.
+        if declared_length(&parts.headers).is_some_and(|length| length > limit.bytes()) {
+            return Err(Problem::payload_too_large(limit.bytes()));
+        }
         let options = parts
             .extensions
             .get::<ParseOptions>()
@@ -165,6 +181,30 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerPath {
             .map(CustomerPath)
             .map_err(|_| Problem::not_found())
     }
+}
+
+/// Whether the body declares a `Content-Encoding` other than `identity`.
+fn is_encoded(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CONTENT_ENCODING)
+        .iter()
+        .any(|value| {
+            value.to_str().map_or(true, |text| {
+                text.split(',')
+                    .any(|coding| !coding.trim().eq_ignore_ascii_case("identity"))
+            })
+        })
+}
+
+/// The body's declared `Content-Length`, when it is one number.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Whether the body is declared `application/json` (any case, any parameters).
@@ -260,6 +300,12 @@ impl IntoResponse for Problem {
             .into_response();
         if let Some(etag) = etag {
             response.headers_mut().insert(header::ETAG, etag);
+        }
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body is not read: the connection cannot carry another request.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

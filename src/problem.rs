@@ -238,6 +238,16 @@ impl Problem {
         )
     }
 
+    /// 405: the route has no such method (the response's `Allow` names those it has).
+    #[must_use]
+    pub fn method_not_allowed() -> Problem {
+        Self::status_problem(
+            405,
+            "Method Not Allowed",
+            "the route does not serve this method".into(),
+        )
+    }
+
     /// 413: the body is longer than the server's limit of `limit` bytes.
     #[must_use]
     pub fn payload_too_large(limit: u64) -> Problem {

@@ -227,3 +227,54 @@ fn a_failed_if_match_is_a_412_with_the_current_tag() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["etag"], "\"1\"");
 }
+
+#[test]
+fn a_declared_length_over_the_limit_and_an_encoded_body_are_refused_before_reading() {
+    let mut router = Router::new()
+        .route("/customers/{id}", put(create))
+        .layer(Extension(BodyLimit::new(64)));
+    let request = |length: &str, encoding: Option<&str>| {
+        let mut builder = Request::builder()
+            .method("PUT")
+            .uri("/customers/cus_1")
+            .header("content-type", "application/json")
+            .header("content-length", length);
+        if let Some(encoding) = encoding {
+            builder = builder.header("content-encoding", encoding);
+        }
+        // The body would never end: only the head may be read.
+        builder.body(Body::new(Endless)).unwrap()
+    };
+    let response = ready(router.call(request("2000000000", None))).unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()["connection"], "close");
+    let response = ready(router.call(request("10", Some("gzip")))).unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // `identity` is no encoding.
+    let response = ready(router.call({
+        Request::builder()
+            .method("PUT")
+            .uri("/customers/cus_1")
+            .header("content-type", "application/json")
+            .header("content-encoding", "identity")
+            .body(Body::from(r#"{"websiteId": "web_1"}"#))
+            .unwrap()
+    }))
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+/// A body that never yields a byte: reading it would wait forever, and `ready` would panic.
+struct Endless;
+
+impl axum::body::HttpBody for Endless {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Poll::Pending
+    }
+}

@@ -465,6 +465,7 @@ fn router(app: Arc<App>) -> Router {
     let guarded = Router::new()
         .route("/customers/{id}", customers.clone())
         .route("/organizations/{organizationId}/customers/{id}", customers)
+        .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
         .fallback(|| async { Problem::not_found() })
         .layer(Extension(limit))
         .layer(Extension(
