@@ -149,13 +149,7 @@ impl<S: Send + Sync> FromRequest<S> for UpsertBody {
 async fn path_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, Problem> {
     let params = RawPathParams::from_request_parts(parts, state)
         .await
-        .map_err(|_| {
-            Problem::status_problem(
-                400,
-                "Malformed request",
-                "the path is not percent-encoded UTF-8".to_owned(),
-            )
-        })?;
+        .map_err(|_| Problem::malformed_path())?;
     let named_id = params.iter().find(|(name, _)| *name == "id");
     match named_id.or_else(|| params.iter().last()) {
         Some((_, id)) => Ok(id.to_owned()),

@@ -238,6 +238,16 @@ impl Problem {
         )
     }
 
+    /// 400: the request's path is not percent-encoded UTF-8.
+    #[must_use]
+    pub fn malformed_path() -> Problem {
+        Self::status_problem(
+            400,
+            "Malformed request",
+            "the path is not percent-encoded UTF-8".into(),
+        )
+    }
+
     /// 405: the route has no such method (the response's `Allow` names those it has).
     #[must_use]
     pub fn method_not_allowed() -> Problem {

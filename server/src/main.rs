@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -301,21 +301,41 @@ struct App {
     race_delay: Option<std::time::Duration>,
 }
 
-/// The organization a path names, or the server's own for `/customers/{id}`. An id that is
-/// not valid names no organization: nothing is stored there.
-fn organization(app: &App, params: &HashMap<String, String>) -> Result<OrganizationId, Problem> {
-    match params.get("organizationId") {
-        Some(text) => OrganizationId::parse(text).map_err(|_| Problem::not_found()),
-        None => Ok(app.config.org.clone()),
+/// The organization a path names (`/organizations/{organizationId}/…`), as an extractor whose
+/// refusals are problems: a segment that is not percent-encoded UTF-8 is a 400, and an id that
+/// is not valid names no organization, so nothing is stored there (404).
+struct PathOrganization(Option<OrganizationId>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathOrganization {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Problem> {
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::malformed_path())?;
+        match params.iter().find(|(name, _)| *name == "organizationId") {
+            Some((_, text)) => OrganizationId::parse(text)
+                .map(|org| PathOrganization(Some(org)))
+                .map_err(|_| Problem::not_found()),
+            None => Ok(PathOrganization(None)),
+        }
     }
+}
+
+/// The organization of a request: the path's, or the server's own for `/customers/{id}`.
+fn organization(app: &App, path: PathOrganization) -> OrganizationId {
+    path.0.unwrap_or_else(|| app.config.org.clone())
 }
 
 async fn get_customer(
     State(app): State<Arc<App>>,
-    Path(params): Path<HashMap<String, String>>,
+    path: PathOrganization,
     CustomerPath(id): CustomerPath,
 ) -> Result<Customer, Problem> {
-    let org = organization(&app, &params)?;
+    let org = organization(&app, path);
     app.store
         .get(&org, id.as_str(), app.config.contract)
         .await?
@@ -339,12 +359,12 @@ async fn resolve_token(
 
 async fn put_customer(
     State(app): State<Arc<App>>,
-    Path(params): Path<HashMap<String, String>>,
+    path: PathOrganization,
     if_match: Option<IfMatch>,
     if_none_match: Option<IfNoneMatch>,
     UpsertBody(request): UpsertBody,
 ) -> Result<UpsertOutcome, Problem> {
-    let org = organization(&app, &params)?;
+    let org = organization(&app, path);
     let resolved = resolve_token(&app, &request).await;
     let id: CustomerId = request.id().clone();
     // The body is read and parsed; only now does the writer wait for its customer's turn.

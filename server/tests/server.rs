@@ -272,6 +272,15 @@ fn every_refusal_is_a_problem_body() {
     // An encoded body is refused before it is read: a decoder would multiply the limit.
     let encoded = declared_only(server.port, "10", &[("Content-Encoding", "gzip")]);
     assert!(encoded.starts_with("HTTP/1.1 415"), "{encoded}");
+    // A path that is not percent-encoded UTF-8, in either segment: a 400 problem.
+    for path in [
+        "/customers/cus_%FF",
+        "/organizations/org_%FF/customers/cus_1",
+    ] {
+        server
+            .call("GET", path, &[("REB-APIKEY", "key_1")], b"")
+            .problem(400);
+    }
     // A method the route does not serve: 405, with Allow, as a problem.
     let post = server.call("POST", "/customers/cus_1", &[("REB-APIKEY", "key_1")], b"");
     post.problem(405);
