@@ -240,18 +240,25 @@ async fn read_body(mut body: Body, limit: BodyLimit) -> Result<Vec<u8>, Problem>
     Ok(bytes)
 }
 
+/// Every value of header `name`, joined as one comma-separated list (several headers are one
+/// list); `None` when there is none. A value that is not text counts as empty.
+fn header_list(parts: &Parts, name: header::HeaderName) -> Option<String> {
+    let values: Vec<&str> = parts
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|value| value.to_str().unwrap_or(""))
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
 /// `Option<IfMatch>` in a handler: the `If-Match` headers, read (several are one list), or
 /// `None` when there is none. A header that is not text matches nothing.
 impl<S: Send + Sync> OptionalFromRequestParts<S> for IfMatch {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Infallible> {
-        let mut values = parts.headers.get_all(header::IF_MATCH).iter().peekable();
-        if values.peek().is_none() {
-            return Ok(None);
-        }
-        let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
-        Ok(Some(IfMatch::from_header(&list.join(","))))
+        Ok(header_list(parts, header::IF_MATCH).map(|list| IfMatch::from_header(&list)))
     }
 }
 
@@ -261,16 +268,7 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IfNoneMatch {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Infallible> {
-        let mut values = parts
-            .headers
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .peekable();
-        if values.peek().is_none() {
-            return Ok(None);
-        }
-        let list: Vec<&str> = values.map(|value| value.to_str().unwrap_or("")).collect();
-        Ok(Some(IfNoneMatch::from_header(&list.join(","))))
+        Ok(header_list(parts, header::IF_NONE_MATCH).map(|list| IfNoneMatch::from_header(&list)))
     }
 }
 

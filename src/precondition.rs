@@ -34,27 +34,8 @@ impl IfMatch {
     /// matches nothing.
     #[must_use]
     pub fn from_header(header: &str) -> IfMatch {
-        let mut if_match = IfMatch {
-            any: false,
-            revisions: Vec::new(),
-        };
-        for tag in header.split(',').map(str::trim) {
-            if tag == "*" {
-                if_match.any = true;
-            } else if let Some(revision) = tag
-                .strip_prefix('"')
-                .and_then(|rest| rest.strip_suffix('"'))
-                .and_then(|digits| {
-                    digits
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| n.to_string() == digits)
-                })
-            {
-                if_match.revisions.push(revision);
-            }
-        }
-        if_match
+        let (any, revisions) = read_tags(header, Comparison::Strong);
+        IfMatch { any, revisions }
     }
 
     /// The expected revision to give the upsert
@@ -117,18 +98,8 @@ impl IfNoneMatch {
     /// spells it matches nothing.
     #[must_use]
     pub fn from_header(header: &str) -> IfNoneMatch {
-        let mut if_none_match = IfNoneMatch {
-            any: false,
-            revisions: Vec::new(),
-        };
-        for tag in header.split(',').map(str::trim) {
-            if tag == "*" {
-                if_none_match.any = true;
-            } else if let Some(revision) = revision_of(tag.strip_prefix("W/").unwrap_or(tag)) {
-                if_none_match.revisions.push(revision);
-            }
-        }
-        if_none_match
+        let (any, revisions) = read_tags(header, Comparison::Weak);
+        IfNoneMatch { any, revisions }
     }
 
     /// Whether the upsert may go on, given the revision stored now (`None` when nothing is
@@ -148,6 +119,32 @@ impl IfNoneMatch {
             _ => Ok(()),
         }
     }
+}
+
+/// How a precondition compares tags (RFC 9110 section 8.8.3.2): `If-Match` strongly, so a weak
+/// tag never matches; `If-None-Match` weakly, so `W/"3"` names revision 3 too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Strong,
+    Weak,
+}
+
+/// A precondition header's list: whether it holds `*`, and the revisions its tags name.
+fn read_tags(header: &str, comparison: Comparison) -> (bool, Vec<u64>) {
+    let mut any = false;
+    let mut revisions = Vec::new();
+    for tag in header.split(',').map(str::trim) {
+        let tag = match (comparison, tag.strip_prefix("W/")) {
+            (Comparison::Weak, Some(opaque)) => opaque,
+            _ => tag,
+        };
+        if tag == "*" {
+            any = true;
+        } else if let Some(revision) = revision_of(tag) {
+            revisions.push(revision);
+        }
+    }
+    (any, revisions)
 }
 
 /// The revision a strong tag names, spelled as [`etag_of`] spells it.
