@@ -7,7 +7,7 @@
 //!
 //! ```sh
 //! cargo bench -p rebilly-customer-benches --bench scaling                          # n = 10000
-//! cargo bench -p rebilly-customer-benches --bench scaling -- --max-ratio 8  # CI
+//! cargo bench -p rebilly-customer-benches --bench scaling -- --max-ratio 10  # CI
 //! cargo bench -p rebilly-customer-benches --bench scaling -- --only tags  # names with `tags`
 //! ```
 //!
