@@ -321,7 +321,7 @@ impl<'de> Shape<'de> for TaxNumberShape {
 pub(crate) const TAX_NUMBERS_SHAPE: de::ListOf<TaxNumberShape> = de::ListOf(TaxNumberShape);
 
 #[cfg(test)]
-mod carry_tests {
+mod tests {
     use super::{TaxNumber, TaxNumberType, carry_validity, carry_validity_by_key};
 
     /// The hashed table gives what the map of keys gives, duplicates, moves and unknown items
