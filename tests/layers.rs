@@ -38,9 +38,9 @@ fn walk(dir: &Path, found: &mut BTreeMap<String, String>) {
 }
 
 /// The code without comments, string-free enough for path scanning, and without the unit tests
-/// (which may import anything from their own module).
+/// (a `#[cfg(test)]` module, whatever its name: it may import anything from its own module).
 fn code_of(text: &str) -> String {
-    let text = match text.find("#[cfg(test)]\nmod tests {") {
+    let text = match text.find("#[cfg(test)]\nmod ") {
         Some(at) => {
             // Up to the module's closing brace, counted (the unit tests' own braces balance).
             let open = at + text[at..].find('{').unwrap();
