@@ -89,7 +89,11 @@ impl Connection {
 
     fn turn_busy(&self) {
         if let Some(key) = self.idle_key.lock().expect("never poisoned").take() {
-            self.idle.by_age.lock().expect("never poisoned").remove(&key);
+            self.idle
+                .by_age
+                .lock()
+                .expect("never poisoned")
+                .remove(&key);
         }
     }
 
