@@ -22,14 +22,15 @@
 //! Exit code: 0 for 2xx, 1 for 4xx, 2 for a usage error. With `--lines`, each line of stdin is one
 //! case and the exit code is 0 unless stdin cannot be read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use rebilly_customer::{
-    Contract, Customer, OrganizationId, ParseOptions, PaymentInstrument, PaymentMethod,
+    BaseUrl, Contract, Customer, OrganizationId, ParseOptions, PaymentInstrument, PaymentMethod,
     PaymentToken, Problem, Timestamp, TokenRejection, UpsertContext, UpsertRequest, WebsiteId,
 };
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
@@ -39,6 +40,11 @@ const USAGE: &str = "usage: upsert --id ID [--existing CUSTOMER_JSON_FILE] [--no
 [--token TOKEN=INSTRUMENT_JSON]... [--ignore-unknown] [--contract 2023-01|2026-08] \
 [--instrument ID=METHOD]... [BODY_FILE|-]
        upsert --lines < CASES.jsonl";
+
+/// The most bytes of a body, an existing customer or a `--lines` line: the reference server's
+/// default body limit (`rebilly_customer::axum::BodyLimit::DEFAULT`, behind the `axum`
+/// feature). Input past it is refused, not read on: `/dev/zero` is not a body.
+const MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// The organization of every case that names none.
 const EXAMPLE_ORG: &str = "org_example";
@@ -53,7 +59,9 @@ struct Case {
     org: Option<String>,
     default_website: Option<String>,
     if_revision: Option<u64>,
-    base_url: Option<String>,
+    base_url: Option<BaseUrl>,
+    /// The body was longer than [`MAX_INPUT_BYTES`]: the answer is a 413.
+    body_too_long: bool,
     tokens: HashMap<String, PaymentInstrument>,
     ignore_unknown: bool,
     contract: Contract,
@@ -123,22 +131,34 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
     let mut id = None;
     let mut body_path = None;
     let mut existing = None;
+    let mut seen = std::collections::HashSet::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
+        let repeatable = matches!(arg.as_str(), "--token" | "--instrument");
+        if arg.starts_with("--") && !repeatable && !seen.insert(arg.clone()) {
+            return Err(format!("{arg} is given twice"));
+        }
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--id" => id = Some(value("--id")?),
             "--existing" => {
                 let path = value("--existing")?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                existing = Some(text);
+                let bytes = read_capped(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                existing = Some(bytes.ok_or_else(|| {
+                    format!("{path} is longer than the limit of {MAX_INPUT_BYTES} bytes")
+                })?);
             }
             "--contract" => case.contract = read_contract(&value("--contract")?)?,
             "--instrument" => {
                 let pair = value("--instrument")?;
                 let (id, method) = pair.split_once('=').ok_or("--instrument takes ID=METHOD")?;
-                case.instruments.insert(id.to_owned(), read_method(method)?);
+                if case
+                    .instruments
+                    .insert(id.to_owned(), read_method(method)?)
+                    .is_some()
+                {
+                    return Err(format!("--instrument {id} is given twice"));
+                }
             }
             "--now" => case.now = Some(read_now(&value("--now")?)?),
             "--org" => case.org = Some(value("--org")?),
@@ -150,14 +170,16 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
                 })?;
                 case.if_revision = Some(revision);
             }
-            "--base-url" => case.base_url = Some(value("--base-url")?),
+            "--base-url" => case.base_url = Some(read_base_url(&value("--base-url")?)?),
             "--token" => {
                 let pair = value("--token")?;
                 let (token, instrument) = pair
                     .split_once('=')
                     .ok_or("--token takes TOKEN=INSTRUMENT_JSON")?;
-                case.tokens
-                    .insert(token.to_owned(), read_instrument(instrument.as_bytes())?);
+                let instrument = read_instrument(instrument.as_bytes())?;
+                if case.tokens.insert(token.to_owned(), instrument).is_some() {
+                    return Err("a --token is given twice".to_owned());
+                }
             }
             "--ignore-unknown" => case.ignore_unknown = true,
             _ if body_path.is_none() && (arg == "-" || !arg.starts_with('-')) => {
@@ -168,11 +190,16 @@ fn case_from_args(args: Vec<String>) -> Result<Case, String> {
     }
     case.id = id.ok_or("--id is required")?;
     // Read under the revision, whichever came first on the command line.
-    if let Some(text) = existing {
-        case.existing = Some(read_existing(&text, case.contract)?);
+    if let Some(bytes) = existing {
+        case.existing = Some(read_existing(&bytes, case.contract)?);
     }
-    case.body = read_body(body_path.as_deref().unwrap_or("-"))
-        .map_err(|e| format!("cannot read the body: {e}"))?;
+    // A body past the limit is what a server answers 413 to.
+    match read_capped(body_path.as_deref().unwrap_or("-"))
+        .map_err(|e| format!("cannot read the body: {e}"))?
+    {
+        Some(body) => case.body = body,
+        None => case.body_too_long = true,
+    }
     Ok(case)
 }
 
@@ -208,6 +235,10 @@ fn run(case: Case) -> Result<(String, bool), String> {
     if let Some(base_url) = case.base_url {
         context = context.with_base_url(base_url);
     }
+    if case.body_too_long {
+        let problem = Problem::payload_too_large(MAX_INPUT_BYTES as u64);
+        return Ok((rejected(&problem), false));
+    }
 
     let options = if case.ignore_unknown {
         ParseOptions::ignoring_unknown()
@@ -232,16 +263,18 @@ fn run(case: Case) -> Result<(String, bool), String> {
             });
             (output, true)
         }
-        Err(problem) => {
-            let output = render(&Output {
-                status: problem.status(),
-                outcome: "rejected",
-                location: None,
-                changes: &[],
-                body: Body::Problem(&problem),
-            });
-            (output, false)
-        }
+        Err(problem) => (rejected(&problem), false),
+    })
+}
+
+/// The output line of a refused upsert.
+fn rejected(problem: &Problem) -> String {
+    render(&Output {
+        status: problem.status(),
+        outcome: "rejected",
+        location: None,
+        changes: &[],
+        body: Body::Problem(problem),
     })
 }
 
@@ -283,25 +316,38 @@ fn render(output: &Output<'_>) -> String {
     serde_json::to_string(output).expect("the crate's types always serialize")
 }
 
-/// `--lines`: one case per line of stdin, one output per line of stdout.
+/// `--lines`: one case per line of stdin, one output per line of stdout. A line that is not
+/// UTF-8, or longer than [`MAX_INPUT_BYTES`], is an `{"error": …}` line, and the next goes on.
 fn run_lines() -> ExitCode {
     let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
     let mut stdout = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let line = match line {
-            Ok(line) => line,
+    let mut line = Vec::new();
+    loop {
+        let read = match read_line_capped(&mut stdin, &mut line) {
+            Ok(Some(read)) => read,
+            Ok(None) => break,
             Err(error) => {
                 eprintln!("upsert: cannot read stdin: {error}");
                 return ExitCode::from(2);
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let output = case_from_line(&line).and_then(run).map_or_else(
-            |error| json!({ "error": error }).to_string(),
-            |(output, _)| output,
-        );
+        let output = match (read, std::str::from_utf8(&line)) {
+            (Line::TooLong, _) => Some(error_line(&format!(
+                "the line is longer than the limit of {MAX_INPUT_BYTES} bytes"
+            ))),
+            (Line::Whole, Err(error)) => Some(error_line(&format!(
+                "the line is not UTF-8 (at byte {})",
+                error.valid_up_to()
+            ))),
+            (Line::Whole, Ok(text)) if text.trim().is_empty() => None,
+            (Line::Whole, Ok(text)) => Some(
+                case_from_line(text)
+                    .and_then(run)
+                    .map_or_else(|error| error_line(&error), |(output, _)| output),
+            ),
+        };
+        let Some(output) = output else { continue };
         match print_line(&mut stdout, &output) {
             Ok(()) => {}
             // The reader stopped early: the remaining cases are not wanted.
@@ -315,14 +361,64 @@ fn run_lines() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn error_line(error: &str) -> String {
+    json!({ "error": error }).to_string()
+}
+
+/// How a line was read.
+enum Line {
+    /// All of it is in the buffer (without its newline).
+    Whole,
+    /// It passed [`MAX_INPUT_BYTES`]: the rest was read and dropped.
+    TooLong,
+}
+
+/// Reads one line into `line` (cleared first), keeping at most [`MAX_INPUT_BYTES`] of it.
+/// `None` at the end of the input.
+fn read_line_capped(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, used, ended) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => (&chunk[..at], at + 1, true),
+            None => (chunk, chunk.len(), false),
+        };
+        if !too_long && line.len() + part.len() <= MAX_INPUT_BYTES {
+            line.extend_from_slice(part);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        input.consume(used);
+        if ended {
+            break;
+        }
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(any.then_some(if too_long { Line::TooLong } else { Line::Whole }))
+}
+
 fn case_from_line(line: &str) -> Result<Case, String> {
     // Raw members keep `body` byte for byte: its member order, its duplicates, its spelling.
-    let members: BTreeMap<String, Box<RawValue>> =
+    let UniqueMembers(members) =
         serde_json::from_str(line).map_err(|e| format!("a case must be a JSON object: {e}"))?;
     let mut case = Case::default();
     let mut id = None;
     let mut existing = None;
-    if members.contains_key("body") && members.contains_key("rawBody") {
+    let has = |name: &str| members.iter().any(|(key, _)| key == name);
+    if has("body") && has("rawBody") {
         return Err("a case has body or rawBody, not both".into());
     }
     for (key, raw) in members {
@@ -340,9 +436,11 @@ fn case_from_line(line: &str) -> Result<Case, String> {
             "existing" => existing = Some(raw),
             "contract" => case.contract = read_contract(&text("a string")?)?,
             "instruments" => {
-                let instruments: BTreeMap<String, String> = serde_json::from_str(raw.get())
-                    .map_err(|_| "instruments must be an object of strings".to_owned())?;
+                let UniqueMembers(instruments) = serde_json::from_str(raw.get())
+                    .map_err(|e| format!("instruments must be an object of strings: {e}"))?;
                 for (id, method) in instruments {
+                    let method: String = serde_json::from_str(method.get())
+                        .map_err(|_| "instruments must be an object of strings".to_owned())?;
                     case.instruments.insert(id, read_method(&method)?);
                 }
             }
@@ -357,10 +455,10 @@ fn case_from_line(line: &str) -> Result<Case, String> {
                         .ok_or("ifRevision must be a non-negative integer")?,
                 );
             }
-            "baseUrl" => case.base_url = Some(text("a string")?),
+            "baseUrl" => case.base_url = Some(read_base_url(&text("a string")?)?),
             "tokens" => {
-                let tokens: BTreeMap<String, Box<RawValue>> = serde_json::from_str(raw.get())
-                    .map_err(|_| "tokens must be an object".to_owned())?;
+                let UniqueMembers(tokens) = serde_json::from_str(raw.get())
+                    .map_err(|e| format!("tokens must be an object: {e}"))?;
                 for (token, instrument) in tokens {
                     let instrument = read_instrument(instrument.get().as_bytes())?;
                     case.tokens.insert(token, instrument);
@@ -376,14 +474,48 @@ fn case_from_line(line: &str) -> Result<Case, String> {
     }
     case.id = id.ok_or("a case needs an id")?;
     if let Some(raw) = existing {
-        case.existing = Some(read_existing(raw.get(), case.contract)?);
+        case.existing = Some(read_existing(raw.get().as_bytes(), case.contract)?);
     }
     Ok(case)
 }
 
-fn read_existing(text: &str, contract: Contract) -> Result<Customer, String> {
-    Customer::parse_for(text.as_bytes(), contract)
+/// A JSON object's members in order, as raw values; a name given twice is an error, not a
+/// silent win for the last one.
+struct UniqueMembers(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for UniqueMembers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = UniqueMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMembers, A::Error> {
+                let mut names = std::collections::HashSet::new();
+                let mut members = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    if !names.insert(name.clone()) {
+                        return Err(de::Error::custom(format!(
+                            "the member {name:?} is repeated"
+                        )));
+                    }
+                    members.push((name, value));
+                }
+                Ok(UniqueMembers(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+fn read_existing(bytes: &[u8], contract: Contract) -> Result<Customer, String> {
+    Customer::parse_for(bytes, contract)
         .map_err(|e| format!("the existing customer is invalid: {e}"))
+}
+
+fn read_base_url(text: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(text).map_err(|e| format!("the base URL is invalid: {e}"))
 }
 
 fn read_contract(text: &str) -> Result<Contract, String> {
@@ -404,14 +536,21 @@ fn read_instrument(json: &[u8]) -> Result<PaymentInstrument, String> {
     serde_json::from_slice(json).map_err(|e| format!("a token's instrument is invalid: {e}"))
 }
 
-fn read_body(path: &str) -> std::io::Result<Vec<u8>> {
+/// The file's bytes (stdin for `-`), or `None` past [`MAX_INPUT_BYTES`]: no more is read.
+fn read_capped(path: &str) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES as u64 + 1;
     if path == "-" {
-        let mut body = Vec::new();
-        std::io::stdin().read_to_end(&mut body)?;
-        Ok(body)
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)?;
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path)?
+            .take(limit)
+            .read_to_end(&mut bytes)?;
     }
+    Ok((bytes.len() <= MAX_INPUT_BYTES).then_some(bytes))
 }
 
 fn usage(message: &str) -> ExitCode {

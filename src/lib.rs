@@ -74,7 +74,7 @@ pub use custom_fields::{
     JsonNumber, STRING_DEFAULT_MAX, STRING_MAX_LIMIT,
 };
 pub use customer::{
-    Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
+    BaseUrl, Customer, DEFAULT_BASE_URL, InstrumentLookup, Link, LinkRel, Money, RefuseAllTokens,
     TokenResolver, UpsertContext, UpsertOutcome, WritePlan,
 };
 pub use error::{

@@ -62,6 +62,7 @@ public_types!(
     JobTitle,
     JsonNumber,
     Label,
+    BaseUrl,
     Link,
     LinkRel,
     ListItem<EmailAddress>,

@@ -1,5 +1,6 @@
-//! The `upsert` command (`examples/upsert.rs`) when its reader stops early, as `… | head -c 10`
-//! does: it must exit quietly, with the exit code of the upsert, and never panic.
+//! The `upsert` command (`examples/upsert.rs`): when its reader stops early, as `… | head -c 10`
+//! does, it must exit quietly, with the exit code of the upsert, and never panic; and what it
+//! reads is bounded and checked.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -22,7 +23,7 @@ fn upsert_command() -> Command {
 
 /// Runs the command with `args`, writes `stdin` to it, and waits for it; with
 /// `close_output` its stdout is closed before it writes a byte.
-fn run_command(args: &[&str], stdin: &str, close_output: bool) -> std::process::Output {
+fn run_command(args: &[&str], stdin: impl AsRef<[u8]>, close_output: bool) -> std::process::Output {
     let mut child = upsert_command()
         .args(args)
         .stdin(Stdio::piped())
@@ -34,10 +35,15 @@ fn run_command(args: &[&str], stdin: &str, close_output: bool) -> std::process::
         drop(child.stdout.take());
     }
     let mut input = child.stdin.take().expect("a stdin pipe");
-    // A usage error ends the command before it reads its input: the pipe may then be closed.
-    let written = std::io::Write::write_all(&mut input, stdin.as_bytes());
-    drop(input);
+    // Written while the output is read: a large input must not wait on a full output pipe.
+    let stdin = stdin.as_ref().to_vec();
+    let writer = std::thread::spawn(move || {
+        // A usage error ends the command before it reads its input: the pipe may then be
+        // closed.
+        std::io::Write::write_all(&mut input, &stdin)
+    });
     let output = child.wait_with_output().expect("the command ends");
+    let written = writer.join().expect("the writer thread ends");
     if let Err(error) = written {
         assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
         assert_eq!(
@@ -89,7 +95,7 @@ fn a_closed_output_ends_the_lines_mode_quietly() {
 }
 
 /// Runs the command with `args` and `stdin`, and returns its exit code and stdout.
-fn run(args: &[&str], stdin: &str) -> (Option<i32>, String) {
+fn run(args: &[&str], stdin: impl AsRef<[u8]>) -> (Option<i32>, String) {
     let output = run_command(args, stdin, false);
     (
         output.status.code(),
@@ -152,5 +158,168 @@ fn the_contract_and_instrument_flags() {
         ][..],
     ] {
         assert_eq!(run(args, body).0, Some(2), "{args:?}");
+    }
+}
+
+/// The reference server's default body limit, which the command's input shares.
+const LIMIT: usize = 1 << 20;
+
+#[test]
+fn lines_that_are_not_utf8_or_too_long_are_error_lines_and_the_next_goes_on() {
+    let good = r#"{"id": "cus_1", "body": {"websiteId": "web_1"}, "now": "2026-01-01T00:00:00Z"}"#;
+    // At the limit, a line is read (and refused as a case); one byte over, it is too long.
+    let case = |fill: usize| {
+        format!(
+            r#"{{"id": "cus_1", "body": {{"websiteId": "{}"}}}}"#,
+            "x".repeat(fill)
+        )
+    };
+    let frame = case(0).len();
+    let at_limit = case(LIMIT - frame);
+    let over = case(LIMIT - frame + 1);
+    let mut input = Vec::new();
+    for line in [
+        good.as_bytes(),
+        b"{\"id\": \"\xff\"}",
+        at_limit.as_bytes(),
+        over.as_bytes(),
+        good.as_bytes(),
+    ] {
+        input.extend_from_slice(line);
+        input.push(b'\n');
+    }
+    let (code, out) = run(&["--lines"], &input);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out:.300}");
+    assert!(lines[0].starts_with(r#"{"status":201"#), "{}", lines[0]);
+    assert_eq!(lines[1], r#"{"error":"the line is not UTF-8 (at byte 8)"}"#);
+    assert!(
+        lines[2].starts_with(r#"{"status":422"#) && lines[2].contains("at most 50"),
+        "{:.100}",
+        lines[2]
+    );
+    assert_eq!(
+        lines[3],
+        format!(r#"{{"error":"the line is longer than the limit of {LIMIT} bytes"}}"#)
+    );
+    assert_eq!(lines[4], lines[0]);
+}
+
+#[test]
+fn a_body_past_the_limit_is_a_413_without_reading_on() {
+    let body = format!(r#"{{"websiteId": "web_1", "x": "{}"}}"#, "x".repeat(LIMIT));
+    let (code, out) = run(&["--id", "cus_1", "-"], &body);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.starts_with(r#"{"status":413,"outcome":"rejected""#),
+        "{out:.200}"
+    );
+    assert!(
+        out.contains(&format!("limit of {LIMIT} bytes")),
+        "{out:.300}"
+    );
+}
+
+#[test]
+fn a_member_or_flag_given_twice_is_an_error() {
+    let (_, out) = run(
+        &["--lines"],
+        r#"{"id": "cus_1", "id": "cus_2", "body": {}}
+{"id": "cus_1", "body": {}, "tokens": {"t": {"method": "cash"}, "t": {"method": "cash"}}}
+{"id": "cus_1", "body": {}, "contract": "2026-08", "instruments": {"i": "cash", "i": "cash"}}
+"#,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for line in lines {
+        assert!(line.starts_with(r#"{"error":"#), "{line}");
+        assert!(line.contains("is repeated"), "{line}");
+    }
+    for args in [
+        &["--id", "cus_1", "--id", "cus_2", "-"][..],
+        &["--org", "org_1", "--org", "org_2", "--id", "cus_1", "-"][..],
+        &[
+            "--token",
+            "t={\"method\":\"cash\"}",
+            "--token",
+            "t={\"method\":\"cash\"}",
+            "--id",
+            "cus_1",
+            "-",
+        ][..],
+    ] {
+        assert_eq!(run(args, "{}").0, Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn the_base_url_is_an_absolute_http_url_without_control_characters() {
+    let body = r#"{"websiteId": "web_1"}"#;
+    let (code, out) = run(
+        &[
+            "--id",
+            "cus_1",
+            "--base-url",
+            "https://api.example.com/v1/",
+            "-",
+        ],
+        body,
+    );
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains(r#""Location":"https://api.example.com/v1/customers/cus_1""#),
+        "{out}"
+    );
+    for base in [
+        "https://api.example.com\r\nSet-Cookie: a=b",
+        "https://api.example.com/\u{7f}",
+        "https://api.example.com/a b",
+        "ftp://api.example.com",
+        "api.example.com",
+        "https://",
+        "https://api.example.com/?q=1",
+        "https://api.example.com/é",
+    ] {
+        assert_eq!(
+            run(&["--id", "cus_1", "--base-url", base, "-"], body).0,
+            Some(2),
+            "{base:?}"
+        );
+        let case = serde_json::json!({"id": "cus_1", "body": {}, "baseUrl": base}).to_string();
+        let (_, out) = run(&["--lines"], case);
+        assert!(
+            out.starts_with(r#"{"error":"the base URL is invalid"#),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn organization_ids_follow_the_specs_id_rule() {
+    // SPEC section 1: an organization id is any text of 1 to 50 code points. Control
+    // characters are text; the output escapes them as JSON does.
+    let body = r#"{"websiteId": "web_1"}"#;
+    let fifty = "é".repeat(50);
+    let control = "org\u{1}\u{202e}";
+    for org in [fifty.as_str(), control] {
+        let (code, out) = run(&["--id", "cus_1", "--org", org, "-"], body);
+        assert_eq!(code, Some(0), "{org:?}: {out}");
+        let response: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(response["body"]["organizationId"], org);
+        assert!(!out.contains('\u{1}'), "escaped: {out}");
+    }
+    // A NUL cannot be an argument; a case can carry it.
+    let case =
+        serde_json::json!({"id": "cus_1", "body": {"websiteId": "web_1"}, "org": "org\u{0}"});
+    let (_, out) = run(&["--lines"], case.to_string());
+    assert!(out.contains(r#""organizationId":"org\u0000""#), "{out}");
+    let fifty_one = "é".repeat(51);
+    for org in ["", fifty_one.as_str()] {
+        assert_eq!(
+            run(&["--id", "cus_1", "--org", org, "-"], body).0,
+            Some(2),
+            "{org:?}"
+        );
     }
 }

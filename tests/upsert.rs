@@ -602,7 +602,8 @@ fn the_hash_vectors_of_spec_section_4_come_out_of_the_upsert() {
 
 #[test]
 fn links_are_recomputed_with_percent_encoded_ids() {
-    let context = context("2026-11-26T10:00:00Z").with_base_url("https://api.example.com/v1/");
+    let context = context("2026-11-26T10:00:00Z")
+        .with_base_url(BaseUrl::from_static("https://api.example.com/v1/"));
     let outcome = ok(
         None,
         &json!({"websiteId": "web 1/é?", "defaultPaymentInstrument": {"method": "ach", "paymentInstrumentId": "inst#1"}}),

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::codes::CurrencyCode;
 use crate::contract::Contract;
 use crate::custom_fields::CustomFieldDefinitions;
+use crate::customer::links::BaseUrl;
 use crate::error::TokenRejection;
 use crate::ids::{OrganizationId, PaymentInstrumentId, WebsiteId};
 use crate::payment::{PaymentInstrument, PaymentMethod, PaymentToken};
@@ -105,12 +106,12 @@ impl TokenResolver for RefuseAllTokens {
 /// statistics in `USD`.
 ///
 /// ```
-/// use rebilly_customer::{OrganizationId, Timestamp, UpsertContext, WebsiteId};
+/// use rebilly_customer::{BaseUrl, OrganizationId, Timestamp, UpsertContext, WebsiteId};
 /// let now = Timestamp::parse("2026-11-26T10:00:00Z").unwrap();
 /// let context = UpsertContext::new(now, OrganizationId::parse("org_1").unwrap())
 ///     .with_default_website(WebsiteId::parse("web_1").unwrap())
 ///     .with_expected_revision(3)
-///     .with_base_url("https://api.example.com/");
+///     .with_base_url(BaseUrl::parse("https://api.example.com/").unwrap());
 /// assert_eq!(context.base_url(), "https://api.example.com");
 /// ```
 #[derive(Clone)]
@@ -294,13 +295,10 @@ impl<'a> UpsertContext<'a> {
         self
     }
 
-    /// The base URL of `_links` and `Location`, used as given without its trailing slashes.
+    /// The base URL of `_links` and `Location`.
     #[must_use]
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        let mut base_url = base_url.into();
-        let kept = base_url.trim_end_matches('/').len();
-        base_url.truncate(kept);
-        self.base_url = base_url;
+    pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
+        self.base_url = base_url.as_str().to_owned();
         self
     }
 

@@ -9,6 +9,81 @@ use crate::error::{ValidationError, ViolationKind};
 use crate::json::{JsonOut, WriteJson};
 use crate::object::{self, Described, Fields, Member, Named, OtherMembers};
 
+/// The base URL of `_links` and `Location`: an absolute `http` or `https` URL (RFC 3986) with
+/// a host, no query and no fragment, kept without its trailing slashes. It goes into a response
+/// header, so it cannot hold a space, a control character (CR and LF among them) or anything
+/// else a URI may not hold.
+///
+/// ```
+/// use rebilly_customer::BaseUrl;
+/// let base = BaseUrl::parse("https://api.example.com/v1/").unwrap();
+/// assert_eq!(base.as_str(), "https://api.example.com/v1");
+/// assert!(BaseUrl::parse("https://api.example.com\r\nSet-Cookie: a=b").is_err());
+/// assert!(BaseUrl::parse("ftp://api.example.com").is_err());
+/// assert!(BaseUrl::parse("/customers").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Reads a base URL.
+    ///
+    /// # Errors
+    /// A `pattern` violation at the root path, naming the part of the rule that failed.
+    pub fn parse(text: &str) -> Result<BaseUrl, ValidationError> {
+        let invalid = |reason| ValidationError::single(ViolationKind::InvalidUri { reason });
+        crate::lead_source::absolute_uri(text).map_err(invalid)?;
+        let (scheme, rest) = text.split_once(':').unwrap_or_default();
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        let host = rest
+            .strip_prefix("//")
+            .map(|authority| authority.split('/').next().unwrap_or_default());
+        if host.is_none_or(str::is_empty) {
+            return Err(invalid("it must name a host (scheme://host)"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(invalid(
+                "links are built under it: it may hold no query or fragment",
+            ));
+        }
+        Ok(BaseUrl(text.trim_end_matches('/').to_owned()))
+    }
+
+    /// The URL, without trailing slashes.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses a literal known to be valid, for constants and tests.
+    ///
+    /// # Panics
+    /// When `text` breaks the rule.
+    #[track_caller]
+    #[must_use]
+    pub fn from_static(text: &'static str) -> BaseUrl {
+        match BaseUrl::parse(text) {
+            Ok(base) => base,
+            Err(error) => panic!("invalid BaseUrl literal: {error}"),
+        }
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<BaseUrl, ValidationError> {
+        BaseUrl::parse(text)
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The relation of a link in `_links`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -299,5 +374,43 @@ mod tests {
             resource_url("https://x", "websites", "a@b", true),
             "https://x/websites/a%40b"
         );
+    }
+}
+
+#[cfg(test)]
+mod base_url_tests {
+    use super::BaseUrl;
+
+    #[test]
+    fn http_and_https_urls_with_a_host_are_base_urls() {
+        for (text, kept) in [
+            ("https://api.example.com", "https://api.example.com"),
+            ("HTTP://localhost:8080//", "HTTP://localhost:8080"),
+            ("https://[::1]/v1/", "https://[::1]/v1"),
+            ("https://a.example/%7Euser", "https://a.example/%7Euser"),
+        ] {
+            assert_eq!(BaseUrl::parse(text).unwrap().as_str(), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_a_pattern_violation() {
+        for text in [
+            "",
+            "https:",
+            "https:/api.example.com",
+            "https:///path",
+            "mailto:a@example.com",
+            "https://api.example.com/\r\n",
+            "https://api.example.com/\t",
+            "https://api.example.com/\u{85}",
+            "https://api.example.com/a b",
+            "https://api.example.com/#top",
+            "https://api.example.com?q",
+            "https://api.example.com/%zz",
+        ] {
+            let error = BaseUrl::parse(text).unwrap_err();
+            assert_eq!(error.codes(), [crate::error::ErrorCode::Pattern], "{text:?}");
+        }
     }
 }

@@ -9,6 +9,6 @@ mod upsert;
 pub use context::{
     DEFAULT_BASE_URL, InstrumentLookup, RefuseAllTokens, TokenResolver, UpsertContext,
 };
-pub use links::{Link, LinkRel};
+pub use links::{BaseUrl, Link, LinkRel};
 pub use resource::{Customer, Money};
 pub use upsert::{UpsertOutcome, WritePlan};
