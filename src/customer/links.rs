@@ -410,7 +410,11 @@ mod base_url_tests {
             "https://api.example.com/%zz",
         ] {
             let error = BaseUrl::parse(text).unwrap_err();
-            assert_eq!(error.codes(), [crate::error::ErrorCode::Pattern], "{text:?}");
+            assert_eq!(
+                error.codes(),
+                [crate::error::ErrorCode::Pattern],
+                "{text:?}"
+            );
         }
     }
 }
