@@ -7,7 +7,7 @@ use std::time::Duration;
 use rebilly_customer::axum::BodyLimit;
 use rebilly_customer::{Contract, OrganizationId, PaymentInstrument, PaymentMethod, WebsiteId};
 
-pub const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR \
+pub const USAGE: &str = "usage: rebilly-customer-server --database FILE|postgres://URL --listen ADDR \
 (--api-key KEY | --api-key-file FILE | REBILLY_API_KEY in the environment | --no-auth) [--org ORG_ID] \
 [--default-website WEBSITE_ID] [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] \
 [--contract 2023-01|2026-08] [--instrument ID=METHOD]... [--max-customer-bytes BYTES] \
@@ -16,6 +16,7 @@ pub const USAGE: &str = "usage: rebilly-customer-server --db FILE --listen ADDR 
 
 /// What the server was started with.
 pub struct Config {
+    /// A SQLite file, or a `postgres://` URL.
     pub db: String,
     pub listen: String,
     pub api_key: Option<String>,
@@ -93,7 +94,8 @@ pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, Stri
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
-            "--db" => db = Some(value()?),
+            // A file is SQLite; `postgres://…` is PostgreSQL. `--db` is the older name.
+            "--database" | "--db" => db = Some(value()?),
             "--listen" => listen = Some(value()?),
             "--api-key" => api_key = Some(value()?),
             "--api-key-file" => {

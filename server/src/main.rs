@@ -1,9 +1,9 @@
 //! The reference server: PUT and GET /customers/{id} (and the same under
-//! /organizations/{organizationId}/customers/{id}) over HTTP, stored in SQLite, with every
-//! write through the outcome's write plan.
+//! /organizations/{organizationId}/customers/{id}) over HTTP, stored in SQLite or PostgreSQL,
+//! with every write through the outcome's write plan.
 //!
 //! ```sh
-//! cargo run --release -p rebilly-customer-server -- --db FILE --listen ADDR \
+//! cargo run --release -p rebilly-customer-server -- --database FILE|postgres://… --listen ADDR \
 //!     (--api-key-file FILE | --no-auth) [--org ORG_ID] [--default-website WEBSITE_ID] \
 //!     [--token TOKEN=INSTRUMENT_JSON]... [--max-body BYTES] [--contract 2023-01|2026-08] \
 //!     [--instrument ID=METHOD]... [--max-customer-bytes BYTES] [--head-timeout SECONDS] \
@@ -22,7 +22,7 @@
 //! the retry answers the 412 that the fresh state calls for.
 //!
 //! Modules: [`config`] (the flags), [`serve`] (connections and their limits), [`routes`] (the
-//! handlers and the layers in front of them), [`store`] (SQLite), [`problems`] (the server's
+//! handlers and the layers in front of them), [`store`] (SQLite and PostgreSQL), [`problems`] (the server's
 //! own refusals).
 
 mod config;
@@ -53,10 +53,10 @@ async fn main() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
-    let store = match store::Store::open(&config.db, config.store_timeout) {
+    let store = match store::Store::open(&config.db, config.store_timeout).await {
         Ok(store) => store,
         Err(error) => {
-            eprintln!("cannot open {}: {error}", config.db);
+            eprintln!("cannot open the store: {error}");
             std::process::exit(1);
         }
     };

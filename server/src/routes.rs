@@ -18,19 +18,13 @@ use axum::{Extension, Router};
 use http_body::{Frame, SizeHint};
 use rebilly_customer::axum::{CustomerPath, UpsertBody};
 use rebilly_customer::{
-    Conflict, Customer, CustomerId, IfMatch, IfNoneMatch, OrganizationId, ParseOptions,
-    PaymentInstrument, Problem, TokenRejection, UpsertContext, UpsertOutcome, UpsertRequest,
-    WritePlan,
+    Customer, CustomerId, IfMatch, IfNoneMatch, OrganizationId, ParseOptions, PaymentInstrument,
+    Problem, TokenRejection, UpsertContext, UpsertOutcome, UpsertRequest, WritePlan,
 };
 
 use crate::config::Config;
 use crate::problems;
 use crate::store::{LostRace, Store};
-
-/// How many times a writer that lost a race upserts again before it answers 409. Writers of
-/// one customer take turns on this instance (see [`KeyLocks`]), so a race is lost only to
-/// another instance writing the same store.
-const RETRIES: usize = 64;
 
 /// The longest request target (path and query) served; a longer one is a 414 problem.
 pub const MAX_TARGET_BYTES: usize = 8 * 1024;
@@ -205,8 +199,10 @@ async fn put_customer(
     let id: CustomerId = request.id().clone();
     // The body is read and parsed; only now does the writer wait for its customer's turn.
     let _turn = KeyLocks::turn(&app, format!("{}/{}", org.as_str(), id.as_str())).await;
-    let mut last_plan = WritePlan::Nothing;
-    for _ in 0..RETRIES {
+    // A lost race means another writer stored first: read again and upsert again, for as long
+    // as it takes (each loss is another writer's success, so this ends). A writer with a
+    // precondition gets the 412 or 409 the fresh state calls for; one without always wins.
+    loop {
         let stored = app
             .store
             .get(&org, id.as_str(), app.config.contract)
@@ -229,8 +225,7 @@ async fn put_customer(
         }
         let outcome = Customer::apply_upsert(stored, request.clone(), &context)
             .map_err(|error| Problem::from(error).into_response())?;
-        last_plan = outcome.write_plan();
-        if last_plan == WritePlan::Nothing {
+        if outcome.write_plan() == WritePlan::Nothing {
             return Ok(outcome);
         }
         // The stored customer is bounded: an upsert that would pass the limit writes nothing.
@@ -252,7 +247,6 @@ async fn put_customer(
             Err(LostRace) => tokio::task::yield_now().await,
         }
     }
-    Err(Problem::from(Conflict::lost_race(last_plan, None)).into_response())
 }
 
 /// With a key, every request must carry `REB-APIKEY: KEY`, or it gets a 401 and nothing is
