@@ -29,6 +29,22 @@ fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, bool)
     }
 }
 
+/// A new connection to `port` that has sent `bytes`.
+fn sent(port: u16, bytes: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(bytes).unwrap();
+    stream
+}
+
+/// The head of a JSON PUT to `/customers/cus_1` with the key, `extra` header lines (each
+/// ending in CRLF) and the blank line.
+fn put_head(extra: &str) -> String {
+    format!(
+        "PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         REB-APIKEY: key_1\r\n{extra}\r\n"
+    )
+}
+
 /// The status and body of a raw answer.
 fn parse(raw: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(raw);
@@ -111,15 +127,12 @@ fn a_thousand_idle_connections_do_not_keep_another_client_waiting() {
     assert!(took < Duration::from_secs(1), "the client waited {took:?}");
     // A client with a request in flight is never the one closed: a PUT whose body is still
     // coming survives another thousand connections.
-    let mut writer = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     let body = br#"{"websiteId": "web_1"}"#;
-    write!(
-        writer,
-        "PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-         REB-APIKEY: key_1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+    let head = put_head(&format!(
+        "Connection: close\r\nContent-Length: {}\r\n",
         body.len()
-    )
-    .unwrap();
+    ));
+    let mut writer = sent(server.port, head.as_bytes());
     writer.write_all(&body[..5]).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let more: Vec<TcpStream> = (0..1000)
@@ -140,10 +153,7 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
         "keepalive",
         &["--api-key", "key_1", "--idle-timeout", "0.5"],
     );
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
+    let mut stream = sent(server.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
     let started = Instant::now();
     let (raw, closed) = read_until_closed(&mut stream, Duration::from_secs(5));
     assert!(closed, "the idle connection is closed");
@@ -165,13 +175,8 @@ fn a_body_that_does_not_arrive_in_time_is_a_408_problem() {
         "body-timeout",
         &["--api-key", "key_1", "--body-timeout", "0.5"],
     );
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(
-            b"PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-              REB-APIKEY: key_1\r\nContent-Length: 100\r\n\r\n{\"websiteId\"",
-        )
-        .unwrap();
+    let head = put_head("Content-Length: 100\r\n");
+    let mut stream = sent(server.port, format!("{head}{{\"websiteId\"").as_bytes());
     let started = Instant::now();
     let (raw, closed) = read_until_closed(&mut stream, Duration::from_secs(5));
     let answer = parse(&raw);
@@ -187,16 +192,9 @@ fn a_body_that_does_not_arrive_in_time_is_a_408_problem() {
 #[test]
 fn a_client_that_half_closes_after_its_request_gets_the_answer() {
     let server = Server::start("half-close", &["--api-key", "key_1"]);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    let body = br#"{"websiteId": "web_1"}"#;
-    write!(
-        stream,
-        "PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-         REB-APIKEY: key_1\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    stream.write_all(body).unwrap();
+    let body = r#"{"websiteId": "web_1"}"#;
+    let head = put_head(&format!("Content-Length: {}\r\n", body.len()));
+    let mut stream = sent(server.port, format!("{head}{body}").as_bytes());
     stream.shutdown(Shutdown::Write).unwrap();
     let (raw, _) = read_until_closed(&mut stream, Duration::from_secs(5));
     assert_eq!(parse(&raw).status, 201, "{}", String::from_utf8_lossy(&raw));
@@ -211,24 +209,13 @@ fn a_client_that_half_closes_after_its_request_gets_the_answer() {
 fn heads_past_the_limits_are_problems_411_414_431() {
     let server = Server::start("heads", &["--api-key", "key_1"]);
     // A PUT that frames no body: 411.
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(
-            b"PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-              REB-APIKEY: key_1\r\nConnection: close\r\n\r\n",
-        )
-        .unwrap();
+    let mut stream = sent(server.port, put_head("Connection: close\r\n").as_bytes());
     let (raw, _) = read_until_closed(&mut stream, Duration::from_secs(5));
     parse(&raw).problem(411);
     // A chunked body is framed: no 411.
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(
-            b"PUT /customers/cus_1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
-              REB-APIKEY: key_1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n\
-              16\r\n{\"websiteId\": \"web_1\"}\r\n0\r\n\r\n",
-        )
-        .unwrap();
+    let head = put_head("Connection: close\r\nTransfer-Encoding: chunked\r\n");
+    let chunked = "16\r\n{\"websiteId\": \"web_1\"}\r\n0\r\n\r\n";
+    let mut stream = sent(server.port, format!("{head}{chunked}").as_bytes());
     let (raw, _) = read_until_closed(&mut stream, Duration::from_secs(5));
     assert_eq!(parse(&raw).status, 201, "{}", String::from_utf8_lossy(&raw));
 
