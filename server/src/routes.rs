@@ -24,7 +24,10 @@ use rebilly_customer::{
 
 use crate::config::Config;
 use crate::problems;
-use crate::store::{LostRace, Store};
+use crate::store::{LostRace, Store, StoreError};
+
+/// Races a writer may lose in a row (see `put_customer`).
+const LOST_RACES_MAX: usize = 10_000;
 
 /// The longest request target (path and query) served; a longer one is a 414 problem.
 pub const MAX_TARGET_BYTES: usize = 8 * 1024;
@@ -202,7 +205,9 @@ async fn put_customer(
     // A lost race means another writer stored first: read again and upsert again, for as long
     // as it takes (each loss is another writer's success, so this ends). A writer with a
     // precondition gets the 412 or 409 the fresh state calls for; one without always wins.
-    loop {
+    // Only a store whose revision column disagrees with its rows could lose forever: past
+    // LOST_RACES_MAX losses in a row, that is a 503, not a request that never ends.
+    for _ in 0..LOST_RACES_MAX {
         let stored = app
             .store
             .get(&org, id.as_str(), app.config.contract)
@@ -247,6 +252,9 @@ async fn put_customer(
             Err(LostRace) => tokio::task::yield_now().await,
         }
     }
+    Err(problems::store(StoreError::Unavailable(format!(
+        "{LOST_RACES_MAX} races lost in a row on one customer"
+    ))))
 }
 
 /// With a key, every request must carry `REB-APIKEY: KEY`, or it gets a 401 and nothing is

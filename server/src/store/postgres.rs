@@ -34,7 +34,8 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE rebilly_customers (
 const MIGRATION_LOCK: i64 = 0x0072_6562_696c_6c79; // "rebilly"
 
 /// `body` as `jsonb`, or NULL when it holds `\u0000` (which `jsonb` refuses).
-const DOCUMENT: &str = "CASE WHEN strpos($4::text, '\\u0000') = 0 THEN ($4::text)::jsonb END";
+/// (`E'\\u0000'` is the six characters `\u0000` whatever `standard_conforming_strings` says.)
+const DOCUMENT: &str = "CASE WHEN strpos($4::text, E'\\\\u0000') = 0 THEN ($4::text)::jsonb END";
 
 /// Connections per instance.
 const POOL_SIZE: usize = 16;
