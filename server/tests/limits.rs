@@ -283,13 +283,7 @@ fn past_the_rate_limit_a_429_problem_says_when_to_come_back() {
 #[test]
 fn a_store_locked_by_another_writer_is_a_503_problem_and_reads_go_on() {
     let server = Server::start("locked", &["--api-key", "key_1", "--store-timeout", "0.2"]);
-    let created = server.json(
-        "PUT",
-        "/customers/cus_1",
-        &[],
-        &json!({"websiteId": "web_1"}),
-    );
-    assert_eq!(created.status, 201);
+    server.create_cus_1();
     // Another process's write transaction holds the file's write lock.
     let other = rusqlite::Connection::open(server.dir.join("customers.db")).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -322,13 +316,7 @@ fn a_customer_that_would_grow_past_its_limit_is_a_413_and_nothing_is_written() {
         "bounded",
         &["--api-key", "key_1", "--max-customer-bytes", "2000"],
     );
-    let created = server.json(
-        "PUT",
-        "/customers/cus_1",
-        &[],
-        &json!({"websiteId": "web_1"}),
-    );
-    assert_eq!(created.status, 201);
+    server.create_cus_1();
     let before = server.get("/customers/cus_1");
     // Each PUT alone is small; the customer they build is not.
     let long = "x".repeat(900);

@@ -227,13 +227,7 @@ fn if_match_stale_current_and_on_a_missing_id() {
 /// interleave, each set its own custom field `f{i}` (with `If-Match` when given). Returns each
 /// writer's index and status.
 fn writers(server: &Server, count: usize, if_match: Option<&'static str>) -> Vec<(usize, u16)> {
-    let created = server.json(
-        "PUT",
-        "/customers/cus_1",
-        &[],
-        &json!({"websiteId": "web_1"}),
-    );
-    assert_eq!(created.status, 201);
+    server.create_cus_1();
     let start = std::sync::Arc::new(std::sync::Barrier::new(count));
     let writers: Vec<_> = (0..count)
         .map(|i| {

@@ -190,6 +190,19 @@ impl Server {
         self.call(method, path, &headers, body.to_string().as_bytes())
     }
 
+    /// Creates `cus_1` with a website, and checks the 201.
+    #[track_caller]
+    pub fn create_cus_1(&self) -> Answer {
+        let created = self.json(
+            "PUT",
+            "/customers/cus_1",
+            &[],
+            &serde_json::json!({"websiteId": "web_1"}),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        created
+    }
+
     pub fn get(&self, path: &str) -> Answer {
         self.call("GET", path, &[("REB-APIKEY", "key_1")], b"")
     }
