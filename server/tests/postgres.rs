@@ -60,7 +60,7 @@ fn instances(url: &str, count: usize, extra: &[&str]) -> Instances {
 
 #[test]
 fn what_is_read_back_is_what_was_written_numbers_nul_and_all() {
-    let Some((name, url)) = database("exact") else {
+    let Some((_, url)) = database("exact") else {
         return;
     };
     let servers = instances(&url, 1, &[]);
@@ -96,7 +96,6 @@ fn what_is_read_back_is_what_was_written_numbers_nul_and_all() {
     );
     assert_eq!(documents, "cus_1|t|\ncus_2|f|web_2\ncus_3|t|");
     drop(servers);
-    drop(name);
 }
 
 #[test]

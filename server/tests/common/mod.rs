@@ -108,8 +108,8 @@ pub struct Server {
     pub dir: PathBuf,
     /// The other instances on the same store, with their ports.
     pub others: Vec<(Child, u16)>,
-    /// The PostgreSQL database of this server, and its URL.
-    pub postgres: Option<(String, String)>,
+    /// The PostgreSQL database of this server, dropped with it.
+    pub postgres: Option<String>,
     next: std::sync::atomic::AtomicUsize,
 }
 
@@ -140,8 +140,8 @@ impl Server {
         let (database, instances, postgres) = match store {
             StoreKind::Sqlite => (dir.join("customers.db").display().to_string(), 1, None),
             StoreKind::Postgres => {
-                let (name, url) = new_postgres_database(name);
-                (url.clone(), 2, Some((name, url)))
+                let (database, url) = new_postgres_database(name);
+                (url, 2, Some(database))
             }
         };
         let mut stderr = Some(stderr);
@@ -216,7 +216,7 @@ impl Drop for Server {
             child.wait().ok();
         }
         std::fs::remove_dir_all(&self.dir).ok();
-        if let (Some((database, _)), Some(base)) = (&self.postgres, postgres_url()) {
+        if let (Some(database), Some(base)) = (&self.postgres, postgres_url()) {
             psql(
                 &base,
                 &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
