@@ -145,6 +145,9 @@ fn every_refusal_is_a_problem_body() {
             )
             .problem(415);
         server.get("/customers/cus_404").problem(404);
+        // A route the server does not have: a 404 problem too (and 401 without the key).
+        server.get("/no/such/route").problem(404);
+        server.call("GET", "/no/such/route", &[], b"").problem(401);
 
         // Without the key: a 401, and nothing is written.
         server
